@@ -141,8 +141,7 @@ def as_float_array(
         if arr.ndim not in allowed:
             want = " or ".join(str(d) for d in allowed)
             raise ValueError(
-                f"{func}: {name} must have {want} dimension(s), "
-                f"got {arr.ndim} (shape {arr.shape})"
+                f"{func}: {name} must have {want} dimension(s), got {arr.ndim} (shape {arr.shape})"
             )
     if not allow_empty and arr.size == 0:
         raise ValueError(f"{func}: {name} must not be empty, got shape {arr.shape}")
@@ -251,7 +250,9 @@ def check_positive(value: object, *, func: str, name: str, strict: bool = True) 
         raise TypeError(f"{func}: {name} must be a real number, got {type(value).__name__}")
     v = float(value)
     if not np.isfinite(v) or (v <= 0 if strict else v < 0):
-        raise ValueError(f"{func}: {name} must be a finite number {'>' if strict else '>='} 0, got {v}")
+        raise ValueError(
+            f"{func}: {name} must be a finite number {'>' if strict else '>='} 0, got {v}"
+        )
     return v
 
 

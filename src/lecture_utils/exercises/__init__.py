@@ -28,7 +28,7 @@ Correct: dL/dW matches the reference (largest relative error 0.0e+00).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -147,55 +147,98 @@ def diagnose_array(
         )
     if not np.all(np.isfinite(ans)):
         bad = _index(np.argwhere(~np.isfinite(ans))[0]) if ans.ndim else "(the scalar)"
-        return Feedback(False, [f"{name} has non-finite entries (first at {bad}). Look for a "
-                                "division by zero, log of 0 or an overflowing exp."])
+        return Feedback(
+            False,
+            [
+                f"{name} has non-finite entries (first at {bad}). Look for a "
+                "division by zero, log of 0 or an overflowing exp."
+            ],
+        )
     got, want = format_shape(ans.shape), format_shape(expected.shape)
     if ans.shape != expected.shape:
-        if ans.ndim == 2 and ans.shape == expected.shape[::-1] and np.allclose(
-            ans.T, expected, rtol=rtol, atol=atol
+        if (
+            ans.ndim == 2
+            and ans.shape == expected.shape[::-1]
+            and np.allclose(ans.T, expected, rtol=rtol, atol=atol)
         ):
-            return Feedback(False, [f"{name} has shape {got} but should have shape {want}: it is "
-                                    "the transpose of the expected matrix."])
+            return Feedback(
+                False,
+                [
+                    f"{name} has shape {got} but should have shape {want}: it is "
+                    "the transpose of the expected matrix."
+                ],
+            )
         if ans.size == expected.size and np.allclose(
             ans.reshape(expected.shape), expected, rtol=rtol, atol=atol
         ):
-            return Feedback(False, [f"{name} has the right numbers but shape {got}; the lecture's "
-                                    f"convention is {want}. Reshape it, e.g. "
-                                    f".reshape{format_shape(expected.shape)}."])
+            return Feedback(
+                False,
+                [
+                    f"{name} has the right numbers but shape {got}; the lecture's "
+                    f"convention is {want}. Reshape it, e.g. "
+                    f".reshape{format_shape(expected.shape)}."
+                ],
+            )
         if (
             batch_axis_hint
             and ans.ndim == expected.ndim + 1
             and ans.shape[1:] == expected.shape
             and np.allclose(ans.sum(axis=0), expected, rtol=rtol, atol=atol)
         ):
-            return Feedback(False, [f"{name} has shape {got} but should have shape {want}: each "
-                                    "row is one example's contribution. Sum over the batch "
-                                    "(axis 0)."])
+            return Feedback(
+                False,
+                [
+                    f"{name} has shape {got} but should have shape {want}: each "
+                    "row is one example's contribution. Sum over the batch "
+                    "(axis 0)."
+                ],
+            )
         return Feedback(False, [f"{name} has shape {got} but should have shape {want}."])
     if np.allclose(ans, expected, rtol=rtol, atol=atol):
         worst = float(np.max(_relative_error(ans, expected))) if ans.size else 0.0
-        return Feedback(True, [f"{name} matches the reference (largest relative error {worst:.1e})."])
-    if ans.ndim == 2 and ans.shape[0] == ans.shape[1] and np.allclose(
-        ans.T, expected, rtol=rtol, atol=atol
+        return Feedback(
+            True, [f"{name} matches the reference (largest relative error {worst:.1e})."]
+        )
+    if (
+        ans.ndim == 2
+        and ans.shape[0] == ans.shape[1]
+        and np.allclose(ans.T, expected, rtol=rtol, atol=atol)
     ):
-        return Feedback(False, [f"{name} has the right shape {got} but is the transpose of the "
-                                "expected matrix. Check the order of the factors "
-                                "(x.T @ d_out, not d_out.T @ x)."])
+        return Feedback(
+            False,
+            [
+                f"{name} has the right shape {got} but is the transpose of the "
+                "expected matrix. Check the order of the factors "
+                "(x.T @ d_out, not d_out.T @ x)."
+            ],
+        )
     c = _constant_ratio(ans, expected, rtol)
     if c is not None:
         if np.isclose(c, -1.0):
-            return Feedback(False, [f"{name} has the wrong sign everywhere. Check the sign of the "
-                                    "error term (y - f versus f - y)."])
-        return Feedback(False, [f"{name} is off by a constant factor: every entry is {c:.4g} "
-                                "times the expected value. Look for a missing 1/2 or a doubled "
-                                "term."])
+            return Feedback(
+                False,
+                [
+                    f"{name} has the wrong sign everywhere. Check the sign of the "
+                    "error term (y - f versus f - y)."
+                ],
+            )
+        return Feedback(
+            False,
+            [
+                f"{name} is off by a constant factor: every entry is {c:.4g} "
+                "times the expected value. Look for a missing 1/2 or a doubled "
+                "term."
+            ],
+        )
     err = _relative_error(ans, expected)
     wrong = ~np.isclose(ans, expected, rtol=rtol, atol=atol)
     i = np.unravel_index(int(np.argmax(err)), err.shape)
     where = _index(i) if ans.ndim else "(the scalar)"
-    message = (f"{name}: {int(wrong.sum())} of {ans.size} entries differ. The worst is entry "
-               f"{where}: you have {ans[i]:.6g}, expected {expected[i]:.6g} (relative error "
-               f"{err[i]:.1e})")
+    message = (
+        f"{name}: {int(wrong.sum())} of {ans.size} entries differ. The worst is entry "
+        f"{where}: you have {ans[i]:.6g}, expected {expected[i]:.6g} (relative error "
+        f"{err[i]:.1e})"
+    )
     if expected[i] != 0 and ans[i] != 0:
         factor = float(ans[i] / expected[i])
         if abs(factor - round(factor)) < 1e-9 and round(factor) not in (0, 1):
@@ -210,6 +253,7 @@ def check_function(
     *,
     name: str | None = None,
     output_names: Sequence[str] | None = None,
+    mistakes: Mapping[str, Callable[..., object]] | None = None,
     rtol: float = 1e-6,
     atol: float = 1e-9,
 ) -> Feedback:
@@ -230,6 +274,12 @@ def check_function(
     output_names : sequence of str, optional
         If the functions return tuples, the names of the elements (e.g.
         ``("d_x", "d_W", "d_b")``); each element is diagnosed separately.
+    mistakes : mapping of str to callable, optional
+        Known wrong implementations with the reference's signature, keyed by a
+        sentence that explains the mistake (e.g. ``"tanh is missing: you
+        return z = Ax + b"``). When the learner's output matches one of them,
+        that sentence is the diagnosis; it is more specific than what
+        :func:`diagnose_array` can infer from the numbers alone.
     rtol, atol : float
         Tolerances, see :func:`diagnose_array`.
 
@@ -251,6 +301,9 @@ def check_function(
     Not yet: matvec, case 1 of 1: your result: 2 of 2 entries differ. The worst is entry [0]: you have 4, expected 2 (relative error 5.0e-01), off by a factor of 2.
     >>> print(check_function(ref, ref, [(A, x)], name="matvec"))
     Correct: matvec gives the reference result on all 1 test cases.
+    >>> print(check_function(mine, ref, [(A, x)], name="matvec",
+    ...                      mistakes={"you multiplied by A.T instead of A": mine}))
+    Not yet: matvec, case 1 of 1: you multiplied by A.T instead of A.
     """
     label = name or getattr(function, "__name__", "your function")
     for k, args in enumerate(cases, start=1):
@@ -258,25 +311,51 @@ def check_function(
         try:
             got = function(*_copy(args))
         except Exception as exc:  # the learner's code may raise anything
-            return Feedback(False, [f"{label}, case {k} of {len(cases)}: raised "
-                                    f"{type(exc).__name__}: {exc}"])
+            return Feedback(
+                False, [f"{label}, case {k} of {len(cases)}: raised {type(exc).__name__}: {exc}"]
+            )
         if output_names is None:
             pairs = [("your result", got, want)]
         else:
             if not isinstance(got, tuple) or len(got) != len(output_names):
-                return Feedback(False, [f"{label} should return a tuple "
-                                        f"({', '.join(output_names)}), got {type(got).__name__}"
-                                        + (f" of length {len(got)}" if isinstance(got, tuple)
-                                           else "")])
+                return Feedback(
+                    False,
+                    [
+                        f"{label} should return a tuple "
+                        f"({', '.join(output_names)}), got {type(got).__name__}"
+                        + (f" of length {len(got)}" if isinstance(got, tuple) else "")
+                    ],
+                )
             pairs = list(zip(output_names, got, want, strict=True))
         failures = [
-            fb for out_name, g, w in pairs
+            fb
+            for out_name, g, w in pairs
             if not (fb := diagnose_array(g, w, name=out_name, rtol=rtol, atol=atol))
         ]
+        if failures and mistakes:
+            for description, wrong in mistakes.items():
+                if _same_outputs(got, wrong(*_copy(args)), rtol, atol):
+                    return Feedback(False, [f"{label}, case {k} of {len(cases)}: {description}."])
         if failures:
             lines = [m for fb in failures for m in fb.messages]
             return Feedback(False, [f"{label}, case {k} of {len(cases)}: {lines[0]}", *lines[1:]])
     return Feedback(True, [f"{label} gives the reference result on all {len(cases)} test cases."])
+
+
+def _same_outputs(got: object, other: object, rtol: float, atol: float) -> bool:
+    """True when two (tuples of) arrays have equal shapes and values."""
+    got_t = got if isinstance(got, tuple) else (got,)
+    other_t = other if isinstance(other, tuple) else (other,)
+    if len(got_t) != len(other_t):
+        return False
+    try:
+        pairs = [
+            (np.asarray(g, dtype=float), np.asarray(o, dtype=float))
+            for g, o in zip(got_t, other_t, strict=True)
+        ]
+    except (TypeError, ValueError):
+        return False
+    return all(g.shape == o.shape and np.allclose(g, o, rtol=rtol, atol=atol) for g, o in pairs)
 
 
 def _copy(args: tuple) -> tuple:

@@ -1,0 +1,66 @@
+"""Shared fixtures: the built book (built once per session) and its HTTP server."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import pathlib
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+
+# Kernels started by nbval and by the book build render interactive figures
+# statically, exactly as the stored outputs were made (tools/execute_notebooks.py).
+os.environ["LECTURE_UTILS_INTERACTIVE"] = "static"
+os.environ.pop("JPY_SESSION_NAME", None)
+# Deterministic matplotlib backend for doctests that draw.
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    log: str
+
+
+@pytest.fixture(scope="session")
+def book_build() -> BuildResult:
+    """Build the book with warnings as errors (once per test session)."""
+    jupyter_book = pathlib.Path(sys.executable).parent / "jupyter-book"
+    proc = subprocess.run(
+        [str(jupyter_book), "build", str(ROOT), "-W", "-n", "--keep-going"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=1200,
+    )
+    return BuildResult(proc.returncode, proc.stdout + proc.stderr)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def book_server(book_build: BuildResult) -> Iterator[str]:
+    """Serve _build/html on 127.0.0.1 and yield its base URL."""
+    if book_build.returncode != 0:
+        pytest.fail("the book did not build; see test_book_build for the log")
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
