@@ -21,8 +21,6 @@ HTML = ROOT / "_build" / "html"
 # statically, exactly as the stored outputs were made (tools/execute_notebooks.py).
 os.environ["LECTURE_UTILS_INTERACTIVE"] = "static"
 os.environ.pop("JPY_SESSION_NAME", None)
-# Deterministic matplotlib backend for doctests that draw.
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 @dataclass

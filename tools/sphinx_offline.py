@@ -3,7 +3,7 @@
 Jupyter Book 1 always loads ``sphinx_thebe``, which writes a configuration
 script naming a CDN address (and, on some versions, writes it twice, a console
 error). The book does not offer Thebe (it needs a remote kernel), so this
-extension removes sphinx-thebe's script injection. MathJax comes from
+extension removes sphinx-thebe's event handlers and its stylesheet. MathJax comes from
 ``sphinx-mathjax-offline``; widget managers are switched off in ``_config.yml``.
 """
 
@@ -24,4 +24,7 @@ def _drop_thebe_listeners(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict[str, object]:
     app.setup_extension("sphinx_thebe")
     _drop_thebe_listeners(app)
+    app.registry.css_files[:] = [
+        (name, attrs) for name, attrs in app.registry.css_files if name != "sphinx-thebe.css"
+    ]
     return {"parallel_read_safe": True, "parallel_write_safe": True}
