@@ -20,8 +20,9 @@ term is exactly ``e^0 = 1`` (the sum cannot underflow to 0).
 This module goes one step further for accuracy: the sum is written as
 ``1 + r`` with ``r`` the sum of the *other* terms, and ``log(1 + r)`` is
 evaluated with :func:`numpy.log1p`. When one term dominates (``r`` tiny),
-``log(sum)`` would first round ``1 + r`` to the nearest double and lose about
-``-log10(r) - 16`` ... ``6`` digits of the small result; ``log1p(r)`` keeps them all.
+``log(sum)`` would first round ``1 + r`` to the nearest double and keep only
+about ``16 + log10(r)`` digits of the small result (6 for ``r = 1e-10``, none
+for ``r < 1e-16``); ``log1p(r)`` keeps them all.
 
 Examples
 --------
