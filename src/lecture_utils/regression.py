@@ -38,8 +38,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.linalg import solve_triangular
 
+from ._accurate import RankDeficientError, refined_lstsq
 from .validation import as_float_array, check_int, check_positive, check_shape
 
 __all__ = [
@@ -225,95 +225,32 @@ def _check_design(Phi: object, y: object, func: str) -> tuple[np.ndarray, np.nda
     return Phi, y
 
 
-def _column_scales(Phi: np.ndarray) -> np.ndarray:
-    """Powers of two near the column norms of Phi (1 for zero columns).
-
-    Powers of two make the scaling ``Phi / scale`` exact in floating point.
-    """
-    norms = np.linalg.norm(Phi, axis=0)
-    norms[norms == 0] = 1.0
-    return np.exp2(np.round(np.log2(norms)))
-
-
-def _two_sum(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Knuth's TwoSum: s + e == a + b exactly, s = fl(a + b)."""
-    s = a + b
-    z = s - a
-    return s, (a - (s - z)) + (b - z)
-
-
-def _two_prod(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Dekker's TwoProduct (Veltkamp splitting): p + e == a * b exactly."""
-    p = a * b
-
-    def split(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        c = 134217729.0 * v  # 2**27 + 1
-        hi = c - (c - v)
-        return hi, v - hi
-
-    ah, al = split(a)
-    bh, bl = split(b)
-    return p, al * bl - (((p - ah * bh) - al * bh) - ah * bl)
-
-
-def _accurate_sum(terms: np.ndarray, axis: int) -> np.ndarray:
-    """Sum along ``axis`` as if in twice the working precision (pairwise TwoSum)."""
-    t = np.moveaxis(terms, axis, 0)
-    err = np.zeros(t.shape[1:])
-    while t.shape[0] > 1:
-        if t.shape[0] % 2:
-            t = np.concatenate([t, np.zeros((1, *t.shape[1:]))])
-        t, e = _two_sum(t[0::2], t[1::2])
-        err = err + e.sum(axis=0)
-    return t[0] + err
-
-
-def _residuals(
-    A: np.ndarray, t: np.ndarray, b: np.ndarray, r: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """``b - r - A t`` and ``-A^T r``, computed in doubled precision."""
-    p, pe = _two_prod(A, t[None, :])
-    f = _accurate_sum(np.concatenate([b[:, None], -r[:, None], -p, -pe], axis=1), axis=1)
-    q, qe = _two_prod(A, r[:, None])
-    g = -_accurate_sum(np.concatenate([q, qe], axis=0), axis=0)
-    return f, g
-
-
 def _qr_lstsq(
-    A: np.ndarray, b: np.ndarray, *, func: str | None = None, steps: int = 2
+    A: np.ndarray, b: np.ndarray, *, ridge: float = 0.0, func: str | None = None
 ) -> np.ndarray:
-    """Least squares min ||A t - b|| by Householder QR with iterative refinement.
+    """Least squares ``min ||A t - b||^2 + ridge ||t||^2`` by QR with iterative refinement.
+
+    The work is done by :func:`lecture_utils._accurate.refined_lstsq`: the
+    columns are scaled by powers of two (exact), ``A`` is factorised by
+    Householder QR and the solution is refined twice by Björck's (1967)
+    scheme for the augmented system ``[[I, A], [A^T, 0]] [r; t] = [b; 0]``:
+    both t and the residual r are corrected from residuals of the two block
+    rows computed in doubled precision (compensated TwoSum / TwoProduct
+    arithmetic). This removes the ``cond(A)^2 ||r||`` error term that plain
+    QR leaves on noisy data and converges to the least-squares solution of
+    the given (rounded) A. It is skipped when ``cond(R) < 1e3``.
 
     When ``func`` is given, a numerically rank-deficient ``A`` raises a
     ValueError naming ``func`` (before any triangular solve).
-
-    The refinement is Björck's (1967) for the augmented system
-    ``[[I, A], [A^T, 0]] [r; t] = [b; 0]`` (r = b - A t): both t and the
-    residual r are corrected with the one QR factorisation, from residuals of
-    the two block rows computed in doubled precision (compensated TwoSum /
-    TwoProduct arithmetic). This removes the ``cond(A)^2 ||r||`` error term
-    that plain QR leaves on noisy data and converges to the least-squares
-    solution of the given (rounded) A; each step gains a factor of about
-    ``cond(A) * 1e-16``. It is skipped when ``cond(R) < 1e3``, where plain QR
-    is already accurate to about 1e-10.
     """
-    Q, R = np.linalg.qr(A, mode="reduced")
-    if func is not None:
-        _check_rank(np.diag(R), A.shape, func)
-    t = solve_triangular(R, Q.T @ b, lower=False, check_finite=False)
-    if np.linalg.cond(R) < 1e3:
-        return t
-    r = b - A @ t
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(steps):
-            f, g = _residuals(A, t, b, r)
-            if not (np.all(np.isfinite(f)) and np.all(np.isfinite(g))):
-                break  # splitting overflowed (entries near 1e300): keep the plain solution
-            h = solve_triangular(R, g, trans="T", lower=False, check_finite=False)
-            qf = Q.T @ f
-            t = t + solve_triangular(R, qf - h, lower=False, check_finite=False)
-            r = r + Q @ h + (f - Q @ qf)
-    return t
+    try:
+        return refined_lstsq(A, b, ridge=ridge, check_rank=func is not None).x
+    except RankDeficientError as err:
+        raise ValueError(
+            f"{func}: Phi (shape {A.shape}) is numerically rank deficient (column "
+            f"{err.column} is a combination of the others, e.g. too few distinct x for the "
+            f"degree); lower the degree or use fit_map"
+        ) from None
 
 
 def fit_mle(Phi: object, y: object) -> np.ndarray:
@@ -377,20 +314,7 @@ def fit_mle(Phi: object, y: object) -> np.ndarray:
             f"than parameters, so the least-squares solution is not unique; use at least "
             f"{d} points, a lower degree, or fit_map"
         )
-    scale = _column_scales(Phi)
-    return _qr_lstsq(Phi / scale, y, func=func) / scale
-
-
-def _check_rank(r_diag: np.ndarray, shape: tuple[int, ...], func: str) -> None:
-    size = np.abs(r_diag)
-    tol = max(shape) * np.finfo(float).eps * float(size.max())
-    if np.any(size <= tol):
-        k = int(np.argmin(size))
-        raise ValueError(
-            f"{func}: Phi (shape {shape}) is numerically rank deficient (column {k} is a "
-            f"combination of the others, e.g. too few distinct x for the degree); "
-            f"lower the degree or use fit_map"
-        )
+    return _qr_lstsq(Phi, y, func=func)
 
 
 def fit_map(Phi: object, y: object, *, noise_var: float, prior_var: float) -> np.ndarray:
@@ -457,12 +381,7 @@ def _ridge(Phi: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
     """Solve min ||y - Phi t||^2 + lam ||t||^2 (lam >= 0; lam = 0 is least squares)."""
     if lam == 0.0:
         return fit_mle(Phi, y)
-    d = Phi.shape[1]
-    scale = _column_scales(Phi)
-    # theta = u / scale, so lam ||theta||^2 = ||sqrt(lam) diag(1/scale) u||^2.
-    A = np.vstack([Phi / scale, np.diag(np.sqrt(lam) / scale)])
-    b = np.concatenate([y, np.zeros(d)])
-    return _qr_lstsq(A, b) / scale
+    return _qr_lstsq(Phi, y, ridge=lam)
 
 
 def predict(Phi: object, theta: object) -> np.ndarray:
