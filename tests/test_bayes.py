@@ -515,7 +515,7 @@ def test_bad_variances():
 
 def test_bad_shapes():
     Phi, y, Phi_new = small_problem(0)
-    with pytest.raises(ValueError, match=r"fit_posterior: y has 11 entries .* Phi has 12 rows"):
+    with pytest.raises(ValueError, match=r"fit_posterior: Phi has 12 rows .* but y has 11 entries"):
         bayes.fit_posterior(Phi, y[:-1], noise_var=1.0, prior_var=1.0)
     with pytest.raises(ValueError, match=r"fit_posterior: Phi must have 2 dimension"):
         bayes.fit_posterior(Phi[:, 0], y, noise_var=1.0, prior_var=1.0)

@@ -7,11 +7,13 @@ import pytest
 
 from lecture_utils.validation import (
     as_float_array,
+    check_design,
     check_finite,
     check_int,
     check_positive,
     check_probabilities,
     check_shape,
+    check_xy,
     format_shape,
 )
 
@@ -101,3 +103,23 @@ def test_check_probabilities_renormalises_rounding() -> None:
     ]:
         with pytest.raises(ValueError, match=match):
             check_probabilities(bad, func="f", name="p")
+
+
+def test_check_xy() -> None:
+    x, y = check_xy([1, 2], [3, 4], func="f")
+    assert x.dtype == y.dtype == np.float64
+    with pytest.raises(ValueError, match=r"f: x has 3 entries \(shape \(3,\)\) but y has 2"):
+        check_xy([1, 2, 3], [1, 2], func="f")
+    with pytest.raises(ValueError, match=r"f: y must have 1 dimension"):
+        check_xy([1, 2], [[1, 2]], func="f")
+
+
+def test_check_design() -> None:
+    Phi, y = check_design(np.ones((3, 2)), [1, 2, 3], func="f")
+    assert Phi.shape == (3, 2) and y.shape == (3,)
+    with pytest.raises(ValueError, match=r"f: Phi has 3 rows .* but y has 2 entries .* one row"):
+        check_design(np.ones((3, 2)), [1, 2], func="f")
+    with pytest.raises(ValueError, match=r"f: Phi has no columns \(shape \(3, 0\)\)"):
+        check_design(np.ones((3, 0)), [1, 2, 3], func="f")
+    with pytest.raises(ValueError, match=r"f: Phi must be finite"):
+        check_design([[np.nan]], [1.0], func="f")

@@ -51,6 +51,7 @@ from scipy import linalg, stats
 from ._accurate import refined_lstsq
 from .validation import (
     as_float_array,
+    check_design,
     check_int,
     check_positive,
     check_shape,
@@ -148,20 +149,6 @@ def _check_variances(noise_var: object, prior_var: object, func: str) -> tuple[f
     )
 
 
-def _check_data(Phi: object, y: object, func: str) -> tuple[np.ndarray, np.ndarray]:
-    Phi = as_float_array(Phi, func=func, name="Phi", ndim=2)
-    if Phi.shape[1] == 0:
-        raise ValueError(f"{func}: Phi must have at least one column (feature), got shape "
-                         f"{Phi.shape}")
-    y = as_float_array(y, func=func, name="y", ndim=1)
-    if y.shape[0] != Phi.shape[0]:
-        raise ValueError(
-            f"{func}: y has {y.shape[0]} entries (shape {y.shape}) but Phi has "
-            f"{Phi.shape[0]} rows (shape {Phi.shape}); Phi needs one row of features per "
-            "data point"
-        )
-    return Phi, y
-
 
 def _augmented_qr(
     Phi: np.ndarray, y: np.ndarray, noise_var: float, prior_var: float
@@ -246,7 +233,7 @@ def fit_posterior(
     (1.6, 0.2)
     """
     func = "fit_posterior"
-    Phi, y = _check_data(Phi, y, func)
+    Phi, y = check_design(Phi, y, func=func)
     noise_var, prior_var = _check_variances(noise_var, prior_var, func)
     R, scale, theta, _ = _augmented_qr(Phi, y, noise_var, prior_var)
     return GaussianPosterior(
@@ -482,7 +469,7 @@ def log_marginal_likelihood(
     -2.3872
     """
     func = "log_marginal_likelihood"
-    Phi, y = _check_data(Phi, y, func)
+    Phi, y = check_design(Phi, y, func=func)
     noise_var, prior_var = _check_variances(noise_var, prior_var, func)
     n, d = Phi.shape
     R, scale, _, residual = _augmented_qr(Phi, y, noise_var, prior_var)

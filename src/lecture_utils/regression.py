@@ -40,7 +40,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._accurate import RankDeficientError, refined_lstsq
-from .validation import as_float_array, check_int, check_positive, check_shape
+from .validation import (
+    as_float_array,
+    check_design,
+    check_int,
+    check_positive,
+    check_shape,
+    check_xy,
+)
 
 __all__ = [
     "DEFAULT_NOISE_STD",
@@ -212,18 +219,6 @@ def polynomial_features(x: object, degree: int, *, scale: float = 1.0) -> np.nda
 # --------------------------------------------------------------------------- fitting
 
 
-def _check_design(Phi: object, y: object, func: str) -> tuple[np.ndarray, np.ndarray]:
-    Phi = as_float_array(Phi, func=func, name="Phi", ndim=2)
-    y = as_float_array(y, func=func, name="y", ndim=1)
-    if Phi.shape[0] != y.shape[0]:
-        raise ValueError(
-            f"{func}: Phi has {Phi.shape[0]} rows (shape {Phi.shape}) but y has "
-            f"{y.shape[0]} entries (shape {y.shape}); x and y must have the same length"
-        )
-    if Phi.shape[1] == 0:
-        raise ValueError(f"{func}: Phi has no columns (shape {Phi.shape}); use degree >= 0")
-    return Phi, y
-
 
 def _qr_lstsq(
     A: np.ndarray, b: np.ndarray, *, ridge: float = 0.0, func: str | None = None
@@ -306,7 +301,7 @@ def fit_mle(Phi: object, y: object) -> np.ndarray:
     array([1., 2.])
     """
     func = "fit_mle"
-    Phi, y = _check_design(Phi, y, func)
+    Phi, y = check_design(Phi, y, func=func)
     n, d = Phi.shape
     if n < d:
         raise ValueError(
@@ -371,7 +366,7 @@ def fit_map(Phi: object, y: object, *, noise_var: float, prior_var: float) -> np
     array([1., 2.])
     """
     func = "fit_map"
-    Phi, y = _check_design(Phi, y, func)
+    Phi, y = check_design(Phi, y, func=func)
     noise_var = check_positive(noise_var, func=func, name="noise_var")
     prior_var = check_positive(prior_var, func=func, name="prior_var")
     return _ridge(Phi, y, noise_var / prior_var)
@@ -613,13 +608,7 @@ def cross_validate(
     2
     """
     func = "cross_validate"
-    x = as_float_array(x, func=func, name="x", ndim=1)
-    y = as_float_array(y, func=func, name="y", ndim=1)
-    if x.shape != y.shape:
-        raise ValueError(
-            f"{func}: x has {x.size} entries (shape {x.shape}) but y has {y.size} "
-            f"(shape {y.shape}); pass one target per input"
-        )
+    x, y = check_xy(x, y, func=func)
     degrees_arr = np.array([check_int(d, func=func, name="degree", minimum=0) for d in degrees],
                            dtype=int)
     lambdas_arr = np.array(
@@ -710,13 +699,7 @@ def lstsq_reference_mpmath(
     func = "lstsq_reference_mpmath"
     degree = check_int(degree, func=func, name="degree", minimum=0)
     dps = check_int(dps, func=func, name="dps", minimum=20)
-    x = as_float_array(x, func=func, name="x", ndim=1)
-    y = as_float_array(y, func=func, name="y", ndim=1)
-    if x.shape != y.shape:
-        raise ValueError(
-            f"{func}: x has {x.size} entries (shape {x.shape}) but y has {y.size} "
-            f"(shape {y.shape}); pass one target per input"
-        )
+    x, y = check_xy(x, y, func=func)
     ridge = check_positive(ridge, func=func, name="ridge", strict=False)
     if ridge == 0.0 and x.size < degree + 1:
         raise ValueError(

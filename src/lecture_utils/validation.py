@@ -35,11 +35,13 @@ import numpy as np
 
 __all__ = [
     "as_float_array",
+    "check_design",
     "check_finite",
     "check_int",
     "check_positive",
     "check_probabilities",
     "check_shape",
+    "check_xy",
     "format_shape",
 ]
 
@@ -328,3 +330,49 @@ def check_probabilities(p: object, *, func: str, name: str, atol: float = 1e-8) 
             f"divide by {name}.sum() if these are weights"
         )
     return arr / total
+
+
+def check_xy(x: object, y: object, *, func: str) -> tuple[np.ndarray, np.ndarray]:
+    """Check 1-D inputs ``x`` and targets ``y`` of equal length; return them as float64.
+
+    Examples
+    --------
+    >>> check_xy([1, 2, 3], [1, 2], func="f")
+    Traceback (most recent call last):
+    ...
+    ValueError: f: x has 3 entries (shape (3,)) but y has 2 (shape (2,)); pass one target per input
+    """
+    x = as_float_array(x, func=func, name="x", ndim=1)
+    y = as_float_array(y, func=func, name="y", ndim=1)
+    if x.shape != y.shape:
+        raise ValueError(
+            f"{func}: x has {x.size} entries (shape {format_shape(x.shape)}) but y has "
+            f"{y.size} (shape {format_shape(y.shape)}); pass one target per input"
+        )
+    return x, y
+
+
+def check_design(Phi: object, y: object, *, func: str) -> tuple[np.ndarray, np.ndarray]:
+    """Check a design matrix ``Phi`` (N, D), D >= 1, and targets ``y`` (N,).
+
+    Examples
+    --------
+    >>> check_design(np.ones((3, 2)), [1.0, 2.0], func="f")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: f: Phi has 3 rows (shape (3, 2)) but y has 2 entries (shape (2,)); Phi needs...
+    """
+    Phi = as_float_array(Phi, func=func, name="Phi", ndim=2)
+    y = as_float_array(y, func=func, name="y", ndim=1)
+    if Phi.shape[0] != y.shape[0]:
+        raise ValueError(
+            f"{func}: Phi has {Phi.shape[0]} rows (shape {format_shape(Phi.shape)}) but y has "
+            f"{y.shape[0]} entries (shape {format_shape(y.shape)}); Phi needs one row of "
+            "features per data point"
+        )
+    if Phi.shape[1] == 0:
+        raise ValueError(
+            f"{func}: Phi has no columns (shape {format_shape(Phi.shape)}); it needs at least "
+            "one feature"
+        )
+    return Phi, y
