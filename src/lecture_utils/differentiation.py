@@ -187,22 +187,30 @@ def _fmt_index(index: tuple) -> str:
     return "[" + ", ".join(str(int(i)) for i in index) + "]"
 
 
-def _call(f: Callable, arg: np.ndarray, *, func: str, where: str) -> np.ndarray:
-    """Call ``f``, convert the result to float64 and insist on finite values."""
-    with np.errstate(all="ignore"):  # a nan/inf is reported below with its location
+_NOT_FINITE_FIX = (
+    "the function is not finite there. Move x away from the edge of f's domain (e.g. log "
+    "near 0) or pass a smaller step h"
+)
+
+
+def _evaluate(f: Callable, arg: np.ndarray, *, func: str, where: str) -> np.ndarray:
+    """Call ``f`` at ``arg`` and convert its value to float64 (non-finite allowed)."""
+    with np.errstate(all="ignore"):  # a nan/inf is reported by the caller with its location
         value = f(arg[()] if arg.ndim == 0 else arg)
     if value is None:
         raise TypeError(f"{func}: f returned None at {where}; does f forget to `return`?")
-    out = as_float_array(value, func=func, name="f's value", finite=False)
+    return as_float_array(value, func=func, name="f's value", finite=False)
+
+
+def _call(f: Callable, arg: np.ndarray, *, func: str, where: str) -> np.ndarray:
+    """Call ``f``, convert the result to float64 and insist on finite values."""
+    out = _evaluate(f, arg, func=func, where=where)
     bad = ~np.isfinite(out)
     if np.any(bad):
         first = np.argwhere(bad)[0]
         entry = "" if out.ndim == 0 else f" (entry {_fmt_index(first)} of f)"
-        raise ValueError(
-            f"{func}: f returned {out[tuple(first)]}{entry} at {where}; the function is not "
-            "finite there. Move x away from the edge of f's domain (e.g. log near 0) or pass "
-            "a smaller step h"
-        )
+        raise ValueError(f"{func}: f returned {out[tuple(first)]}{entry} at {where}; "
+                         + _NOT_FINITE_FIX)
     return out
 
 
@@ -297,11 +305,7 @@ def numerical_derivative(
 
 def _call_entrywise(f: Callable, arg: np.ndarray, *, func: str, label: str) -> np.ndarray:
     """Like :func:`_call`, for an entrywise ``f``: same shape out as in, nan located in x."""
-    with np.errstate(all="ignore"):
-        value = f(arg[()] if arg.ndim == 0 else arg)
-    if value is None:
-        raise TypeError(f"{func}: f returned None; does f forget to `return`?")
-    out = as_float_array(value, func=func, name="f's value", finite=False)
+    out = _evaluate(f, arg, func=func, where=label)
     if out.shape != arg.shape:
         raise ValueError(
             f"{func}: f returned shape {format_shape(out.shape)} for an input of shape "
@@ -312,11 +316,8 @@ def _call_entrywise(f: Callable, arg: np.ndarray, *, func: str, label: str) -> n
     if np.any(bad):
         first = tuple(np.argwhere(bad)[0])
         entry = f" (entry {_fmt_index(first)} of x)" if first else ""
-        raise ValueError(
-            f"{func}: f returned {out[first]} at {label} = {arg[first]:.5g}{entry}; the "
-            "function is not finite there. Move x away from the edge of f's domain (e.g. log "
-            "near 0) or pass a smaller step h"
-        )
+        raise ValueError(f"{func}: f returned {out[first]} at {label} = {arg[first]:.5g}{entry}; "
+                         + _NOT_FINITE_FIX)
     return out
 
 
