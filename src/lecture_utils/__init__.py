@@ -1,25 +1,39 @@
-"""Tested implementations behind the *Mathematics for Machine Learning* book.
+"""Tested tools and algorithms behind the *Mathematics for Machine Learning* book.
 
-The notebooks of the book hold the narrative; every function that can be
-mathematically wrong lives here, is documented with its shapes and maths, and
-is tested against an independent reference. Modules are named by topic:
+The notebooks of the book hold the narrative and the worked examples of the
+slides; this package holds what the lecture teaches learners to implement,
+written so that it reads like the slides, and the tools the book uses to check
+learners' work. Modules are small and named by concept:
 
 ========================  ====================================================
-``validation``            argument checks with uniform error messages
-``plotting``              one figure style for the whole book
-``interactive``           a parameter slider: ipywidgets with a kernel,
-                          pre-rendered frames in the static book
-``exercises``             diagnostic checkers for the learners' code
+``feedback``              one feedback engine for checks and exercise checkers
 ``differentiation``       finite differences, Jacobians, gradient checks
+``optimization``          gradient descent
 ``special``               stable log-sum-exp, softmax, log-softmax
 ``layers``                affine / tanh layers and losses, forward & backward
 ``mlp``                   multi-layer perceptrons trained by backpropagation
 ``regression``            polynomial regression: MLE, MAP, cross-validation
-``bayes``                 Bayesian linear regression and integration
-``sampling``              Monte Carlo, discrete, rejection, importance sampling
+``bayes``                 Bayesian linear regression and numerical integration
+``sampling``              Monte Carlo, discrete, rejection, importance, MCMC
+``interactive``           figures with sliders: live widgets or static frames
+``plotting``              one figure style for the whole book
+``exercises``             the chapters' exercise checkers
 ========================  ====================================================
 
-Submodules are imported explicitly, e.g. ``from lecture_utils import special``.
+Everything public is re-exported here, so that a learner can write
+``from lecture_utils import check_gradient, logsumexp``.
 """
 
-__version__ = "0.1.0"
+from .bayes import *
+from .differentiation import *
+from .feedback import *
+from .interactive import *
+from .layers import *
+from .mlp import *
+from .optimization import *
+from .plotting import *
+from .regression import *
+from .sampling import *
+from .special import *
+
+__version__ = "0.2.0"

@@ -320,20 +320,9 @@ def interactive_figure(
         return plt.subplots(nrows, ncols, figsize=figsize, squeeze=True)
 
     if resolve_mode(mode) == "widgets":
-        import ipywidgets
+        from ._widgets import live_figure
 
-        def update(**kwargs: object) -> None:
-            _, ax = new_axes()
-            draw(ax, **kwargs)
-            plt.show()
-
-        sliders = {
-            name: ipywidgets.SelectionSlider(
-                options=[(_format_value(v), v) for v in vals], value=vals[i], description=name
-            )
-            for name, vals, i in zip(names, values, start, strict=True)
-        }
-        return ipywidgets.interactive(update, **sliders)
+        return live_figure(draw, dict(zip(names, values, strict=True)), start, new_axes)
 
     frames, alts = [], []
     for combo in itertools.product(*values):

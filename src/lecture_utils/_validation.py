@@ -1,0 +1,274 @@
+"""Argument checks at the public boundary of :mod:`lecture_utils` (private).
+
+Every public function checks its arguments once, on entry, with these helpers;
+internal calls trust what they are given. Every message has the same four
+parts: the function, the argument, what was expected and what arrived, and,
+where it helps, how to fix it::
+
+    fit_mle: y must have shape (20,), got shape (19,). Pass one target per row of Phi.
+
+``TypeError`` means the wrong kind of object (text, a complex number, a bool
+where a count was expected); ``ValueError`` means the right kind with a wrong
+value (a shape, a nan, a negative variance, a size over a cap).
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+import numpy as np
+
+Shape = Sequence[int | None]
+
+
+def fail(
+    func: str,
+    name: str,
+    expected: str,
+    got: str,
+    fix: str = "",
+    error: type = ValueError,
+) -> NoReturn:
+    """Raise ``error("func: name must be <expected>, got <got>. <fix>")``."""
+    raise error(
+        f"{func}: {name} must be {expected}, got {got}." + (f" {fix}" if fix else "")
+    )
+
+
+def format_shape(shape: Shape) -> str:
+    """``(3, None)`` -> ``'(3, *)'``, ``(5,)`` -> ``'(5,)'``."""
+    parts = ["*" if s is None else str(s) for s in shape]
+    return f"({parts[0]},)" if len(parts) == 1 else "(" + ", ".join(parts) + ")"
+
+
+def describe(value: object) -> str:
+    """A short description of what arrived, for the "got ..." part of a message."""
+    if isinstance(value, np.ndarray):
+        return f"an array of dtype {value.dtype} and shape {format_shape(value.shape)}"
+    text = repr(value)
+    return f"{type(value).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
+
+
+def _first_bad(mask: np.ndarray) -> str:
+    index = tuple(int(i) for i in np.argwhere(mask)[0])
+    return "[" + ", ".join(map(str, index)) + "]" if index else "(the scalar)"
+
+
+def as_array(
+    x: object,
+    func: str,
+    name: str,
+    *,
+    ndim: int | tuple[int, ...] | None = None,
+    shape: Shape | None = None,
+    finite: bool = True,
+    nonempty: bool = False,
+) -> np.ndarray:
+    """Return ``x`` as a float64 array after checking kind, rank, shape and values.
+
+    Real numbers only: bool, integer and float dtypes are converted; text,
+    objects, ragged lists and complex numbers are refused with ``TypeError``.
+    ``shape`` may contain ``None`` for "any length".
+    """
+    if x is None:
+        fail(func, name, "an array of real numbers", "None", error=TypeError)
+    try:
+        arr = np.asarray(x)
+    except ValueError:
+        fail(
+            func,
+            name,
+            "a rectangular array of numbers",
+            "a ragged nested list",
+            error=TypeError,
+        )
+    if np.iscomplexobj(arr):
+        fail(
+            func,
+            name,
+            "real numbers",
+            "complex numbers",
+            "Take .real if the imaginary part is meant to be zero.",
+            error=TypeError,
+        )
+    if arr.dtype == object or arr.dtype.kind not in "biuf":
+        fail(
+            func,
+            name,
+            "real numbers",
+            f"an array of dtype {arr.dtype}",
+            error=TypeError,
+        )
+    arr = arr.astype(np.float64, copy=False)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else ndim
+        if arr.ndim not in allowed:
+            want = " or ".join(map(str, allowed))
+            fail(
+                func,
+                name,
+                f"an array with {want} axes",
+                f"{arr.ndim} axes (shape {format_shape(arr.shape)})",
+            )
+    if shape is not None and (
+        arr.ndim != len(shape)
+        or any(s is not None and s != a for s, a in zip(shape, arr.shape, strict=False))
+    ):
+        fail(
+            func,
+            name,
+            f"of shape {format_shape(shape)}",
+            f"shape {format_shape(arr.shape)}",
+        )
+    if nonempty and arr.size == 0:
+        fail(func, name, "non-empty", f"shape {format_shape(arr.shape)}")
+    if finite and not np.all(np.isfinite(arr)):
+        bad = ~np.isfinite(arr)
+        value = arr[np.unravel_index(np.argmax(bad), arr.shape)]
+        fail(func, name, "finite", f"{value} at entry {_first_bad(bad)}")
+    return arr
+
+
+def as_scalar(
+    x: object,
+    func: str,
+    name: str,
+    *,
+    positive: bool = False,
+    nonnegative: bool = False,
+    finite: bool = True,
+) -> float:
+    """Return a real number as ``float``; refuse bools, complex numbers, arrays."""
+    if isinstance(x, np.ndarray) and x.ndim == 0:
+        x = x[()]
+    if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Real):
+        fail(func, name, "a real number", describe(x), error=TypeError)
+    v = float(x)
+    if finite and not np.isfinite(v):
+        fail(func, name, "a finite number", repr(v))
+    if positive and not v > 0:
+        fail(func, name, "a number > 0", repr(v))
+    if nonnegative and not v >= 0:
+        fail(func, name, "a number >= 0", repr(v))
+    return v
+
+
+def as_int(
+    x: object,
+    func: str,
+    name: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int:
+    """Return an integer as ``int``; bools and floats (even ``3.0``) are refused."""
+    if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Integral):
+        fail(func, name, "an integer", describe(x), error=TypeError)
+    v = int(x)
+    if minimum is not None and v < minimum:
+        fail(func, name, f"an integer >= {minimum}", str(v))
+    if maximum is not None and v > maximum:
+        fail(
+            func,
+            name,
+            f"an integer <= {maximum:,}",
+            f"{v:,}",
+            "This limit keeps the computation within memory and time.",
+        )
+    return v
+
+
+def as_rng(rng: object, func: str) -> np.random.Generator:
+    """NumPy SPEC 7: ``None`` (fresh entropy), a seed ``int >= 0``, a ``Generator``."""
+    if rng is None or isinstance(rng, np.random.Generator):
+        return np.random.default_rng(rng)
+    if isinstance(rng, bool | np.bool_) or not isinstance(rng, numbers.Integral):
+        fail(
+            func,
+            "rng",
+            "None, an integer seed >= 0 or a numpy.random.Generator",
+            describe(rng),
+            "Create one with np.random.default_rng(seed).",
+            error=TypeError,
+        )
+    if rng < 0:
+        fail(func, "rng", "a seed >= 0", str(rng))
+    return np.random.default_rng(int(rng))
+
+
+def as_callable(f: object, func: str, name: str) -> Callable:
+    """Check that ``f`` can be called."""
+    if not callable(f):
+        fail(func, name, "a function", describe(f), error=TypeError)
+    return f
+
+
+def call(
+    f: Callable,
+    args: tuple,
+    func: str,
+    name: str,
+    *,
+    shape: Shape | None = None,
+    finite: bool = True,
+) -> np.ndarray:
+    """Call a function the user passed in and check what it returns.
+
+    The result must be real numbers (complex values are refused rather than
+    silently losing their imaginary part), of ``shape`` if given, and finite
+    if ``finite``.
+    """
+    out = f(*args)
+    what = f"{name}(...)"
+    try:
+        return as_array(out, func, f"the value of {what}", shape=shape, finite=finite)
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"{exc} Check the function passed as {name}.") from None
+
+
+def check_choice(
+    value: object, options: Sequence[object], func: str, name: str
+) -> object:
+    """Check that ``value`` is one of ``options``."""
+    if not isinstance(value, str | int) or value not in options:
+        fail(func, name, "one of " + ", ".join(map(repr, options)), describe(value))
+    return value
+
+
+def check_instance(
+    obj: object, cls: type, func: str, name: str, fix: str = ""
+) -> object:
+    """Check that ``obj`` is an instance of ``cls`` (a container such as ``MLP``)."""
+    if not isinstance(obj, cls):
+        fail(func, name, f"a {cls.__name__}", describe(obj), fix, error=TypeError)
+    return obj
+
+
+def as_probabilities(
+    p: object, func: str, name: str, *, atol: float = 1e-8
+) -> np.ndarray:
+    """A probability vector: 1-D, non-negative, summing to one within ``atol``.
+
+    The result is divided by its sum, so that rounding such as
+    ``0.1 + 0.2 + 0.7 != 1`` does not matter downstream.
+    """
+    arr = as_array(p, func, name, ndim=1, nonempty=True)
+    if np.any(arr < 0):
+        fail(
+            func,
+            name,
+            "non-negative",
+            f"{arr[np.argmax(arr < 0)]} at entry [{np.argmax(arr < 0)}]",
+        )
+    total = float(arr.sum())
+    if abs(total - 1.0) > atol:
+        fail(
+            func,
+            name,
+            "probabilities that sum to 1",
+            f"sum {total:.6g}",
+            f"Divide by {name}.sum() if these are weights.",
+        )
+    return arr / total

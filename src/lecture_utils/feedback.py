@@ -1,0 +1,461 @@
+"""One feedback engine for gradient checks and exercise checkers.
+
+A checker runs the learner's function on prepared inputs, compares every
+result with a reference and returns a :class:`Feedback`: whether it passed,
+the *kind* of mistake, and a message that says what went wrong::
+
+    Not yet: grad_A, case 1 of 3: every entry of your result is -1 times the
+      expected value. Check the sign of the error term (y - f versus f - y).
+
+The kind is a :class:`Kind` value (shape, transposed, sign, constant factor,
+missing batch sum, non-finite, complex, exception, timeout, ...), so that
+checkers and tests branch on it, never on the wording of a message.
+
+Examples
+--------
+>>> import numpy as np
+>>> A = np.arange(6.0).reshape(2, 3)
+>>> x = np.array([1.0, 0.0, -1.0])
+>>> def matvec(A, x):
+...     return A @ x
+>>> fb = check_function(lambda A, x: 2 * A @ x, matvec, [(A, x)], name="f")
+>>> fb.kind, fb.factor
+(<Kind.FACTOR: 'constant factor'>, 2.0)
+>>> print(check_function(lambda A, x: A.T, matvec, [(A, x)], name="f"))
+Not yet: f, case 1 of 1: your result has shape (3, 2) but should have shape (2,).
+>>> print(check_function(matvec, matvec, [(A, x)], name="f"))
+Correct: f gives the reference result on all 1 test cases.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+import textwrap
+import threading
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from enum import StrEnum
+
+import numpy as np
+
+from ._validation import describe, format_shape
+
+__all__ = ["Feedback", "Kind", "check_function", "diagnose"]
+
+
+class Kind(StrEnum):
+    """What a :class:`Feedback` found."""
+
+    CORRECT = "correct"
+    NO_RESULT = "no result"  # the function returned None
+    WRONG_TYPE = "wrong type"  # not numbers, or not the tuple that was asked for
+    COMPLEX = "complex"
+    NON_FINITE = "non-finite"
+    SHAPE = "shape"
+    TRANSPOSED = "transposed"
+    BATCH_SUM = "missing batch sum"
+    SIGN = "sign"
+    FACTOR = "constant factor"
+    VALUES = "values"
+    MISTAKE = "known mistake"
+    EXCEPTION = "exception"
+    TIMEOUT = "timeout"
+
+
+@dataclasses.dataclass(frozen=True)
+class Feedback:
+    """The verdict of a check.
+
+    ``bool(feedback)`` is ``passed``; printing it shows the message wrapped
+    at 80 columns, with any further notes indented below.
+
+    Attributes
+    ----------
+    passed : bool
+    kind : Kind
+        What was found; ``Kind.CORRECT`` when passed.
+    message : str
+        The main finding, in one sentence or two.
+    factor : float or None
+        For ``Kind.SIGN`` and ``Kind.FACTOR``: the constant found.
+    case : int or None
+        The 1-based test case that failed.
+    exception : BaseException or None
+        For ``Kind.EXCEPTION``: what the learner's code raised.
+    notes : tuple of str
+        Further findings, e.g. the other wrong outputs of a tuple.
+    """
+
+    passed: bool
+    kind: Kind
+    message: str
+    factor: float | None = None
+    case: int | None = None
+    exception: BaseException | None = None
+    notes: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        head = "Correct: " if self.passed else "Not yet: "
+        return "\n".join(
+            textwrap.fill(text, 80, initial_indent=first, subsequent_indent="  ")
+            for text, first in [(self.message, head)] + [(n, "  ") for n in self.notes]
+        )
+
+    __repr__ = __str__
+
+
+def _wrong(kind: Kind, message: str, **extra: object) -> Feedback:
+    return Feedback(False, kind, message, **extra)
+
+
+def _constant_factor(
+    ans: np.ndarray, want: np.ndarray, rtol: float, atol: object
+) -> float:
+    """The c with ans == c * want, or nan if there is none."""
+    scale = np.max(np.abs(want), initial=0.0)
+    nonzero = np.abs(want) > 1e-12 * scale
+    if not np.any(nonzero):
+        return np.nan
+    c = float(np.median(ans[nonzero] / want[nonzero]))
+    if np.isfinite(c) and c != 0 and np.allclose(ans, c * want, rtol=rtol, atol=atol):
+        return c
+    return np.nan
+
+
+def diagnose(
+    answer: object,
+    expected: object,
+    *,
+    name: str = "your result",
+    rtol: float = 1e-6,
+    atol: float | np.ndarray = 1e-9,
+    factor_hints: Mapping[float, str] | None = None,
+) -> Feedback:
+    """Compare one answer with the expected array and name the mistake.
+
+    Parameters
+    ----------
+    answer : object
+        What the learner's code returned.
+    expected : array_like
+        The reference result.
+    name : str
+        How the messages call the answer, e.g. ``"d_W"``.
+    rtol, atol : float
+        Tolerances as in :func:`numpy.isclose`; ``atol`` may be an array of
+        the expected shape (one tolerance per entry).
+    factor_hints : mapping of float to str, optional
+        Constant factors a check knows a cause for, e.g.
+        ``{2.0: "Is the 1/2 of the loss missing?"}``. A factor found within
+        0.1 % of a key gets that hint; other factors are only reported.
+
+    Returns
+    -------
+    Feedback
+        The first finding, in this order: no result, wrong type, complex,
+        non-finite, shape (transposed, reshaped, missing batch sum), correct,
+        transposed square matrix, sign, constant factor, other values.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> want = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> print(diagnose(want.T, want, name="dL/dW"))
+    Not yet: dL/dW has the right shape (2, 2) but is the transpose of the expected
+      matrix.
+    >>> print(diagnose(2 * want, want, factor_hints={2.0: "Is the 1/2 missing?"}))
+    Not yet: every entry of your result is 2 times the expected value. Is the 1/2
+      missing?
+    >>> diagnose(want + 5j, want).kind
+    <Kind.COMPLEX: 'complex'>
+    """
+    want = np.asarray(expected, dtype=float)
+    if answer is None:
+        return _wrong(
+            Kind.NO_RESULT, f"{name} is None: did the function forget to return?"
+        )
+    try:
+        arr = np.asarray(answer)
+    except ValueError:
+        arr = np.asarray(None)
+    if np.iscomplexobj(arr):
+        return _wrong(
+            Kind.COMPLEX,
+            f"{name} has complex entries, but the answer is real. Look for a square "
+            "root or log of a negative number, or a stray 1j.",
+        )
+    if arr.dtype.kind not in "biuf":
+        return _wrong(
+            Kind.WRONG_TYPE, f"{name} should be numbers, got {describe(answer)}."
+        )
+    ans = arr.astype(float)
+    if not np.all(np.isfinite(ans)):
+        bad = np.argwhere(~np.isfinite(ans))[0]
+        where = " at [" + ", ".join(map(str, bad)) + "]" if ans.ndim else ""
+        return _wrong(
+            Kind.NON_FINITE,
+            f"{name} has a non-finite entry ({ans[tuple(bad)]}{where}). Look for an "
+            "overflowing exp, a division by zero or a log of 0.",
+        )
+    got, shape = format_shape(ans.shape), format_shape(want.shape)
+    scalar_atol = float(np.max(atol))
+    if ans.shape != want.shape:
+        if (
+            ans.ndim == 2
+            and ans.shape == want.shape[::-1]
+            and np.allclose(ans.T, want, rtol=rtol, atol=scalar_atol)
+        ):
+            return _wrong(
+                Kind.TRANSPOSED,
+                f"{name} has shape {got} but should have shape {shape}: it is the "
+                "transpose of the expected matrix.",
+            )
+        if ans.size == want.size and np.allclose(
+            ans.reshape(want.shape), want, rtol=rtol, atol=scalar_atol
+        ):
+            return _wrong(
+                Kind.SHAPE,
+                f"{name} has the right numbers but shape {got}; the expected shape is "
+                f"{shape}. Reshape it, e.g. .reshape{shape}.",
+            )
+        if ans.shape[1:] == want.shape and np.allclose(
+            ans.sum(axis=0), want, rtol=rtol, atol=scalar_atol
+        ):
+            return _wrong(
+                Kind.BATCH_SUM,
+                f"{name} has shape {got} but should have shape {shape}: each row is "
+                "one example's contribution. Sum over the batch (axis 0).",
+            )
+        return _wrong(
+            Kind.SHAPE, f"{name} has shape {got} but should have shape {shape}."
+        )
+    with np.errstate(all="ignore"):
+        close = np.isclose(ans, want, rtol=rtol, atol=atol)
+        if np.all(close):
+            return Feedback(True, Kind.CORRECT, f"{name} matches the reference.")
+        if (
+            ans.ndim == 2
+            and ans.shape[0] == ans.shape[1]
+            and np.allclose(ans.T, want, rtol=rtol, atol=scalar_atol)
+        ):
+            return _wrong(
+                Kind.TRANSPOSED,
+                f"{name} has the right shape {got} but is the transpose of the "
+                "expected matrix.",
+            )
+        c = _constant_factor(ans, want, rtol, scalar_atol)
+    if np.isclose(c, -1.0):
+        return _wrong(
+            Kind.SIGN,
+            f"every entry of {name} has the wrong sign. Check the sign of the error "
+            "term (y - f versus f - y).",
+            factor=-1.0,
+        )
+    if np.isfinite(c):
+        hint = next(
+            (h for f, h in (factor_hints or {}).items() if np.isclose(c, f, rtol=1e-3)),
+            "",
+        )
+        return _wrong(
+            Kind.FACTOR,
+            f"every entry of {name} is {c:.4g} times the expected value."
+            + (f" {hint}" if hint else ""),
+            factor=c,
+        )
+    if not np.any(ans):
+        return _wrong(Kind.VALUES, f"{name} is all zeros.")
+    with np.errstate(all="ignore"):
+        err = np.abs(ans - want) / np.maximum(
+            np.maximum(np.abs(ans), np.abs(want)), 1e-300
+        )
+    i = np.unravel_index(int(np.argmax(np.where(close, -1.0, err))), ans.shape)
+    where = f"entry [{', '.join(map(str, i))}]" if ans.ndim else "the value"
+    return _wrong(
+        Kind.VALUES,
+        f"{int((~close).sum())} of {ans.size} entries of {name} differ; the worst is "
+        f"{where}: {ans[i]:.6g} where {want[i]:.6g} was expected.",
+    )
+
+
+class TimeLimitExceeded(BaseException):
+    """Raised inside a learner's function that ran past its time limit.
+
+    A ``BaseException``, so that a learner's ``except Exception`` cannot
+    swallow it.
+    """
+
+
+def _call_with_time_limit(function: Callable, args: tuple, seconds: float) -> object:
+    """Call ``function(*args)``; raise :class:`TimeLimitExceeded` after ``seconds``.
+
+    In the main thread of a POSIX process (a Jupyter kernel, a script) a timer
+    signal interrupts the call. Elsewhere the call runs in a daemon thread
+    that is abandoned when time is up.
+    """
+    if (
+        hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    ):
+
+        def stop(signum: int, frame: object) -> None:
+            raise TimeLimitExceeded
+
+        previous = signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            return function(*args)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    result: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = function(*args)
+        except BaseException as exc:  # handed over to the caller's thread
+            result["error"] = exc
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        raise TimeLimitExceeded
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result["value"]
+
+
+def _run(function: Callable, args: tuple, seconds: float) -> object:
+    """Run learner code with its own floating-point warnings silenced.
+
+    An overflow in the learner's exp must become an ``inf`` that the
+    diagnosis names, not a warning printed above the verdict.
+    """
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        return _call_with_time_limit(function, args, seconds)
+
+
+def _copy(args: tuple) -> tuple:
+    return tuple(
+        np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args
+    )
+
+
+def _as_tuple(value: object) -> tuple:
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _same(got: object, other: object, rtol: float, atol: float) -> bool:
+    """Whether two results (arrays or tuples of arrays) agree in shape and value."""
+    got, other = _as_tuple(got), _as_tuple(other)
+    return len(got) == len(other) and all(
+        diagnose(g, o, rtol=rtol, atol=atol) for g, o in zip(got, other, strict=True)
+    )
+
+
+def check_function(
+    function: Callable[..., object],
+    reference: Callable[..., object],
+    cases: Sequence[tuple],
+    *,
+    name: str | None = None,
+    output_names: Sequence[str] | None = None,
+    mistakes: Mapping[str, Callable[..., object]] | None = None,
+    factor_hints: Mapping[float, str] | None = None,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+    time_limit: float = 10.0,
+) -> Feedback:
+    """Run a learner's function and a reference on the same inputs and compare.
+
+    Parameters
+    ----------
+    function : callable
+        The learner's implementation.
+    reference : callable
+        A correct implementation with the same signature.
+    cases : sequence of tuple
+        Positional arguments, one tuple per test case. Every call gets fresh
+        copies of the arrays, so a function that changes its inputs in place
+        cannot spoil the reference, a known mistake or the next case.
+    name : str, optional
+        How the messages call the function (default: its ``__name__``).
+    output_names : sequence of str, optional
+        For functions that return a tuple, the names of its elements, e.g.
+        ``("d_x", "d_W", "d_b")``; each element is diagnosed on its own.
+    mistakes : mapping of str to callable, optional
+        Known wrong implementations with the reference's signature, keyed by
+        the sentence that explains the mistake. When the learner's output
+        matches one, that sentence is the verdict (``Kind.MISTAKE``).
+    factor_hints : mapping of float to str, optional
+        Passed on to :func:`diagnose`.
+    rtol, atol : float
+        Tolerances, see :func:`diagnose`.
+    time_limit : float, default 10
+        Seconds the learner's function may run per case before the verdict
+        is ``Kind.TIMEOUT``.
+
+    Returns
+    -------
+    Feedback
+        Passed when every output matches on every case; otherwise the
+        first failing case, with the other wrong outputs as notes.
+    """
+    label = name or getattr(function, "__name__", "your function")
+    n = len(cases)
+    for k, args in enumerate(cases, start=1):
+        where = f"{label}, case {k} of {n}"
+        expected = reference(*_copy(args))
+        try:
+            got = _run(function, _copy(args), time_limit)
+        except TimeLimitExceeded:
+            return _wrong(
+                Kind.TIMEOUT,
+                f"{where}: no result after {time_limit:g} s. Look for a loop that "
+                "never ends.",
+                case=k,
+            )
+        except Exception as exc:  # the learner's code may raise anything
+            return _wrong(
+                Kind.EXCEPTION,
+                f"{where}: raised {type(exc).__name__}: {exc}",
+                case=k,
+                exception=exc,
+            )
+        names = output_names or ("your result",)
+        if output_names is not None and (
+            not isinstance(got, tuple) or len(got) != len(output_names)
+        ):
+            return _wrong(
+                Kind.WRONG_TYPE,
+                f"{where}: should return a tuple ({', '.join(output_names)}), got "
+                f"{describe(got)}.",
+                case=k,
+            )
+        verdicts = [
+            diagnose(g, w, name=o, rtol=rtol, atol=atol, factor_hints=factor_hints)
+            for o, g, w in zip(names, _as_tuple(got), _as_tuple(expected), strict=True)
+        ]
+        failures = [v for v in verdicts if not v]
+        if not failures:
+            continue
+        for description, wrong in (mistakes or {}).items():
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                if _same(got, wrong(*_copy(args)), rtol, atol):
+                    return _wrong(Kind.MISTAKE, f"{where}: {description}", case=k)
+        first = failures[0]
+        return dataclasses.replace(
+            first,
+            message=f"{where}: {first.message}",
+            case=k,
+            notes=tuple(f.message for f in failures[1:]),
+        )
+    return Feedback(
+        True, Kind.CORRECT, f"{label} gives the reference result on all {n} test cases."
+    )
