@@ -82,8 +82,8 @@ def gradient_descent(
     >>> result = gradient_descent(quadratic, [1.0, 1.0], learning_rate=0.1, n_steps=100)
     >>> bool(np.all(np.abs(result.theta) < 1e-4)), result.diverged
     (True, False)
-    >>> too_large = 0.21  # above 2 / lambda_max = 0.2
-    >>> gradient_descent(quadratic, [1.0, 1.0], learning_rate=too_large, n_steps=500).diverged
+    >>> eta = 0.21  # above 2 / lambda_max = 0.2
+    >>> gradient_descent(quadratic, [1.0, 1.0], learning_rate=eta, n_steps=500).diverged
     True
     """
     func = "gradient_descent"
