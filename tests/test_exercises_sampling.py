@@ -1,43 +1,60 @@
-"""Tests for lecture_utils.exercises.sampling: deliberately wrong solutions get the right hint."""
+"""Tests for lecture_utils.exercises.sampling: right answers pass, each known
+mistake gets its verdict, and hostile learner code (complex, 1e308, None, a wrong
+shape, an exception, a loop that never ends) gets a Feedback, never a crash."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+import lecture_utils.exercises.sampling as checkers
 from lecture_utils.exercises.sampling import (
     check_effective_sample_size,
     check_importance_weights,
     check_inverse_cdf,
-    ess_reference,
-    importance_weights_reference,
-    inverse_cdf_reference,
 )
-from lecture_utils.sampling import effective_sample_size
+from lecture_utils.feedback import Kind
 from lecture_utils.special import logsumexp
 
-# ------------------------------------------------------------------------------------------
-# inverse CDF
-# ------------------------------------------------------------------------------------------
+
+def right_inverse_cdf(p, u):
+    return np.minimum(np.searchsorted(np.cumsum(p), u, side="left"), len(p) - 1)
 
 
-def correct_inverse_cdf(p, u):
-    cdf = np.cumsum(p)
-    return np.minimum(np.searchsorted(cdf, u, side="left"), len(p) - 1)
+def right_weights(log_p, log_q):
+    log_w = log_p - log_q
+    return np.exp(log_w - logsumexp(log_w))
 
 
-def test_inverse_cdf_reference_slide_example():
-    np.testing.assert_array_equal(inverse_cdf_reference(np.array([0.3, 0.2, 0.5]),
-                                                        np.array([0.55])), [2])
+def right_ess(w):
+    w_bar = w / w.sum()
+    return 1.0 / np.sum(w_bar**2)
 
 
-def test_inverse_cdf_correct_solutions_pass():
-    assert check_inverse_cdf(correct_inverse_cdf)
+CHECKS = [
+    (check_inverse_cdf, right_inverse_cdf),
+    (check_importance_weights, right_weights),
+    (check_effective_sample_size, right_ess),
+]
+
+
+def test_only_the_checkers_are_public():
+    assert sorted(checkers.__all__) == [
+        "check_effective_sample_size",
+        "check_importance_weights",
+        "check_inverse_cdf",
+    ]
+
+
+def test_right_answers_pass():
+    for check, right in CHECKS:
+        fb = check(right)
+        assert fb.passed and fb.kind is Kind.CORRECT, str(fb)
 
     def loop_version(p, u):  # a plain loop, as a learner might write it
         out = []
         for ui in u:
-            total, k = 0.0, 0
+            total = 0.0
             for k, pk in enumerate(p):  # noqa: B007
                 total += pk
                 if ui <= total:
@@ -45,110 +62,71 @@ def test_inverse_cdf_correct_solutions_pass():
             out.append(k)
         return np.array(out)
 
+    def max_shift(log_p, log_q):
+        w = np.exp(log_p - log_q - np.max(log_p - log_q))
+        return w / w.sum()
+
     assert check_inverse_cdf(loop_version)
-
-
-def test_inverse_cdf_out_of_range_diagnosed():
-    fb = check_inverse_cdf(lambda p, u: np.searchsorted(np.cumsum(p), u))
-    assert not fb
-    assert "returned outcome 10 for u = 1.0 with K = 10 outcomes" in str(fb)
-    assert "clip the index to K - 1" in str(fb) and "0.9999999999999999" in str(fb)
+    assert check_importance_weights(max_shift)
+    assert check_effective_sample_size(lambda w: w.sum() ** 2 / np.sum(w**2))
 
 
 @pytest.mark.parametrize(
     ("wrong", "hint"),
     [
-        (lambda p, u: correct_inverse_cdf(p, u) + 1, "1-based outcome numbers"),
-        (lambda p, u: np.cumsum(p)[correct_inverse_cdf(p, u)], "cumulative probability F_k"),
-        (lambda p, u: np.minimum(np.searchsorted(np.cumsum(p), u, side="right"), len(p) - 1),
-         "side='left'"),
-        (lambda p, u: np.clip(np.searchsorted(np.cumsum(p), u) - 1, 0, len(p) - 1),
-         "wrong interval"),
+        (lambda p, u: np.searchsorted(np.cumsum(p), u), "clip the index to K - 1"),
+        (lambda p, u: right_inverse_cdf(p, u) + 1, "1-based"),
+        (lambda p, u: np.cumsum(p)[right_inverse_cdf(p, u)], "cumulative probability"),
+        (
+            lambda p, u: np.minimum(
+                np.searchsorted(np.cumsum(p), u, side="right"), len(p) - 1
+            ),
+            "side='left'",
+        ),
+        (
+            lambda p, u: np.clip(np.searchsorted(np.cumsum(p), u) - 1, 0, len(p) - 1),
+            "one too small",
+        ),
     ],
 )
-def test_inverse_cdf_mistakes_diagnosed(wrong, hint):
+def test_inverse_cdf_mistakes_are_named(wrong, hint):
     fb = check_inverse_cdf(wrong)
-    assert not fb
-    assert hint in str(fb)
+    assert fb.kind is Kind.MISTAKE and hint in fb.message
 
 
-def test_inverse_cdf_crash_and_wrong_shape_reported():
-    def crashes(p, u):
-        raise IndexError("index 10 is out of bounds")
-
-    fb = check_inverse_cdf(crashes)
-    assert not fb and "raised IndexError" in str(fb)
-    fb = check_inverse_cdf(lambda p, u: correct_inverse_cdf(p, u)[None, :])
-    assert not fb and "shape (1, 6)" in str(fb)
-
-
-# ------------------------------------------------------------------------------------------
-# importance weights
-# ------------------------------------------------------------------------------------------
-
-
-def test_importance_weights_reference_matches_package():
-    log_p = np.array([-1.0, -2.0, -0.5])
-    log_q = np.array([-1.5, -1.0, -1.0])
-    w = np.exp(log_p - log_q)
-    np.testing.assert_allclose(importance_weights_reference(log_p, log_q), w / w.sum())
-
-
-def test_importance_weights_correct_solutions_pass():
-    def stable(log_p, log_q):
-        log_w = log_p - log_q
-        return np.exp(log_w - logsumexp(log_w))
-
-    def max_shift(log_p, log_q):
-        log_w = log_p - log_q
-        w = np.exp(log_w - log_w.max())
-        return w / w.sum()
-
-    assert check_importance_weights(stable)
-    assert check_importance_weights(max_shift)
-
-
-def test_importance_weights_naive_exp_diagnosed():
-    def naive(log_p, log_q):
-        w = np.exp(log_p) / np.exp(log_q)
-        return w / w.sum()
-
-    fb = check_importance_weights(naive)
-    assert not fb
-    assert "case 2 of 3" in str(fb) and "non-finite" in str(fb)
-    assert "Stay in log space" in str(fb)
+def test_inverse_cdf_off_by_one_is_found_on_the_case_of_ten_tenths():
+    fb = check_inverse_cdf(lambda p, u: np.searchsorted(np.cumsum(p), u))
+    assert fb.case == 3 and "0.9999999999999999" in fb.message
 
 
 @pytest.mark.parametrize(
     ("wrong", "hint"),
     [
         (lambda lp, lq: np.exp(lp - lq), "not normalised"),
-        (lambda lp, lq: np.exp(lq - lp) / np.exp(lq - lp).sum(), "q/p instead of p/q"),
+        (lambda lp, lq: np.exp(lq - lp) / np.exp(lq - lp).sum(), "you computed q/p"),
         (lambda lp, lq: (lp - lq) / (lp - lq).sum(), "normalised the log-weights"),
     ],
 )
-def test_importance_weights_mistakes_diagnosed(wrong, hint):
+def test_importance_weight_mistakes_are_named(wrong, hint):
     fb = check_importance_weights(wrong)
-    assert not fb
-    assert "case 1 of 3" in str(fb) and hint in str(fb)
+    assert fb.kind is Kind.MISTAKE and fb.case == 1 and hint in fb.message
 
 
-# ------------------------------------------------------------------------------------------
-# effective sample size
-# ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("shift", ["underflow", "overflow"])
+def test_importance_weights_outside_log_space_get_the_log_space_note(shift):
+    def naive(log_p, log_q):
+        w = np.exp(log_p) / np.exp(log_q)  # 0/0 at log p ~ -1000, x/0 at log q ~ -800
+        return w / w.sum()
 
+    def naive_ratio(log_p, log_q):
+        w = np.exp(log_p - log_q)  # exp(-1000) = 0 and exp(800) = inf
+        return w / w.sum()
 
-def test_ess_reference_matches_package():
-    for w in ([3.0, 1.0], [1.0, 1.0, 1.0], [0.2, 0.0, 0.7]):
-        assert ess_reference(np.array(w)) == pytest.approx(effective_sample_size(w))
-
-
-def test_ess_correct_solution_passes():
-    def ess(w):
-        wbar = w / w.sum()
-        return 1.0 / np.sum(wbar**2)
-
-    assert check_effective_sample_size(ess)
+    fb = check_importance_weights(naive if shift == "underflow" else naive_ratio)
+    assert fb.kind is Kind.NON_FINITE and fb.case == 2
+    assert any("Stay in log space" in note for note in fb.notes)
+    # only a non-finite answer gets the note
+    assert not check_importance_weights(lambda lp, lq: np.exp(lp - lq)).notes
 
 
 @pytest.mark.parametrize(
@@ -156,16 +134,50 @@ def test_ess_correct_solution_passes():
     [
         (lambda w: 1.0 / np.sum(w**2), "did not normalise"),
         (lambda w: np.sum((w / w.sum()) ** 2), "reciprocal"),
-        (lambda w: w.sum() / np.sum(w**2), "numerator is (sum w)**2"),
+        (lambda w: w.sum() / np.sum(w**2), "square of the sum"),
     ],
 )
-def test_ess_mistakes_diagnosed(wrong, hint):
+def test_ess_mistakes_are_named(wrong, hint):
     fb = check_effective_sample_size(wrong)
-    assert not fb
-    assert hint in str(fb)
+    assert fb.kind is Kind.MISTAKE and hint in fb.message
 
 
-def test_ess_unknown_mistake_still_gets_numbers():
-    fb = check_effective_sample_size(lambda w: float(len(w)))
-    assert not fb
-    assert "every entry is 1.125 times the expected value" in str(fb)
+def test_an_unknown_ess_mistake_is_reported_with_its_factor():
+    fb = check_effective_sample_size(lambda w: float(len(w)))  # 4 instead of 3.556
+    assert fb.kind is Kind.FACTOR and fb.factor == pytest.approx(1.125)
+
+
+@pytest.mark.parametrize(("check", "right"), CHECKS)
+def test_complex_answers_are_never_correct(check, right):
+    fb = check(lambda *args: right(*args) + 5j)
+    assert not fb and fb.kind is Kind.COMPLEX
+
+
+@pytest.mark.parametrize(("check", "right"), CHECKS)
+def test_huge_answers_get_a_verdict(check, right):
+    fb = check(lambda *args: np.full(np.shape(right(*args)), 1e308))
+    assert not fb and fb.kind in (Kind.VALUES, Kind.FACTOR)
+    assert not check(lambda *args: np.full(np.shape(right(*args)), np.inf))
+
+
+@pytest.mark.parametrize(("check", "right"), CHECKS)
+def test_none_wrong_shape_and_exceptions_get_a_verdict(check, right):
+    assert check(lambda *args: None).kind is Kind.NO_RESULT
+    assert check(lambda *args: np.append(right(*args), 1.0)).kind is Kind.SHAPE
+
+    def crashes(*args):
+        raise IndexError("index 10 is out of bounds")
+
+    fb = check(crashes)
+    assert fb.kind is Kind.EXCEPTION and isinstance(fb.exception, IndexError)
+    assert check(lambda *args: "text").kind is Kind.WRONG_TYPE
+
+
+@pytest.mark.parametrize(("check", "right"), CHECKS)
+def test_a_function_that_never_returns_times_out(check, right):
+    def hangs(*args):
+        while True:
+            pass
+
+    fb = check(hangs, time_limit=0.3)
+    assert fb.kind is Kind.TIMEOUT and not fb
