@@ -94,13 +94,13 @@ def ridge_reference(
             for k in range(j, d):
                 A[j, k] = A[k, j] = mpmath.fsum(r[j] * r[k] for r in rows)
             A[j, j] += mpmath.mpf(float(lam))
-        b = mpmath.matrix([mpmath.fsum(r[j] * v for r, v in zip(rows, ys)) for j in range(d)])
-        theta = mpmath.lu_solve(A, b)
-        f = [
-            mpmath.fsum(p * t for p, t in zip(_features(mpmath.mpf(float(v)) / c, degree, basis),
-                                              theta))
-            for v in x_eval
-        ]
+        b = mpmath.matrix([mpmath.fsum(r[j] * v for r, v in zip(rows, ys, strict=True))
+                           for j in range(d)])
+        theta = list(mpmath.lu_solve(A, b))
+        f = []
+        for v in x_eval:
+            phi = _features(mpmath.mpf(float(v)) / c, degree, basis)
+            f.append(mpmath.fsum(p * t for p, t in zip(phi, theta, strict=True)))
         return np.array([float(t) for t in theta]), np.array([float(v) for v in f])
 
 
