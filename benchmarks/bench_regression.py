@@ -9,7 +9,9 @@ monomials and on Legendre features of the data's range, ``numpy.linalg.lstsq``
 (SVD) on the Legendre features, and the naive normal equations with an explicit
 inverse, and reports the relative error of the fitted curve on a 401-point grid of
 [-5, 5] against the 60-digit reference of ``tests/mpmath_reference.py`` (for the
-small degree-16 problems, where the reference is cheap).
+small degree-16 problems, where the reference is cheap). Then the error of the
+degree-16 MAP curve (``fit_map``) on the lecture data for a prior on Legendre features
+and on ``(x/5)^k``.
 """
 
 from __future__ import annotations
@@ -64,6 +66,20 @@ def main() -> None:
                 err = f"{curve_error(G @ solver(Phi, y), f_ref):.1e}"
             t = min(runs) / number * 1e6
             print(f"{n:>7} {degree:>4} {name:>22} {t:>10.1f} {err:>12}")
+    print(f"\nMAP, lecture data, degree 16  {'lam':>6} {'Legendre':>10} {'(x/5)^k':>9}")
+    x, y = reg.make_lecture_data()
+    bases = {
+        "legendre": lambda z: reg.legendre_features(z, 16),
+        "monomial": lambda z: reg.polynomial_features(z, 16, scale=5.0),
+    }
+    for lam in (1e-8, 1e-4, 0.04, 1.0):
+        errs = []
+        for basis, phi in bases.items():
+            _, f_ref = ridge_reference(x, y, 16, basis=basis, scale=5.0, lam=lam,
+                                       x_eval=grid)
+            theta = reg.fit_map(phi(x), y, noise_var=lam, prior_var=1.0)
+            errs.append(curve_error(phi(grid) @ theta, f_ref))
+        print(f"{'':30s}{lam:>6g} {errs[0]:>10.1e} {errs[1]:>10.1e}")
 
 
 if __name__ == "__main__":
