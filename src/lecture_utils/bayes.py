@@ -48,7 +48,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg, stats
 
-from ._accurate import refined_lstsq
 from .validation import (
     as_float_array,
     check_design,
@@ -172,9 +171,17 @@ def _augmented_qr(
     Householder QR gives predictive means to about 3e-8 relative, refinement
     to about 2e-10 (see the tests).
     """
-    sn = np.sqrt(noise_var)
-    res = refined_lstsq(Phi, y, ridge=noise_var / prior_var, refine_above_cond=0.0)
-    return res.r_factor, sn * res.scale, res.x, res.residual / sn
+    # Stand-in (regression branch) for the deleted _accurate.refined_lstsq: plain
+    # Householder QR of [Phi; sqrt(lam) I], no refinement. The Bayes branch
+    # rewrites this module; at merge, take its version of this file.
+    sn, d = np.sqrt(noise_var), Phi.shape[1]
+    A = np.vstack([Phi, np.sqrt(noise_var / prior_var) * np.eye(d)])
+    b = np.concatenate([y, np.zeros(d)])
+    Q, R = np.linalg.qr(A)
+    signs = np.where(np.diag(R) < 0, -1.0, 1.0)
+    R, Q = R * signs[:, np.newaxis], Q * signs
+    theta = linalg.solve_triangular(R, Q.T @ b)
+    return R, np.full(d, sn), theta, (b - A @ theta) / sn
 
 
 def fit_posterior(
