@@ -165,6 +165,7 @@ def test_time_limit_outside_the_main_thread() -> None:
         return A @ x
 
     result: list[Feedback] = []
+
     def run() -> None:
         result.append(check_function(learner, matvec, CASES, time_limit=0.5))
 

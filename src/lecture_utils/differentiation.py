@@ -27,6 +27,7 @@ any relative tolerance when ``|f|`` is large compared with the derivative
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from typing import Literal
 
@@ -60,11 +61,9 @@ class GradientCheckError(AssertionError):
 
     def __init__(self, feedback: Feedback) -> None:
         self.feedback = feedback
-        super().__init__(
-            "check_gradient: grad does not match the numerical derivative (the\n"
-            "expected value); entry [i..., j...] is d f[i...] / d x[j...].\n"
-            f"{feedback}"
-        )
+        head = "check_gradient: grad does not match the numerical derivative (the "
+        head += "expected value); entry [i..., j...] is d f[i...] / d x[j...]."
+        super().__init__(f"{textwrap.fill(head, 80)}\n{feedback}")
 
 
 def default_step(x: object, scheme: Scheme = "central") -> np.ndarray:
