@@ -229,9 +229,11 @@ def test_check_instance() -> None:
 
 
 def test_as_probabilities() -> None:
-    p = as_probabilities([0.1, 0.2, 0.7], "f", "p")
-    assert p.sum() == 1.0
-    np.testing.assert_allclose(p, [0.1, 0.2, 0.7])
+    np.testing.assert_allclose(
+        as_probabilities([0.1, 0.2, 0.7], "f", "p"), [0.1, 0.2, 0.7]
+    )
+    p = as_probabilities([0.5, 0.5 + 4e-9], "f", "p")  # within atol: divided by its sum
+    assert abs(p.sum() - 1.0) < 1e-15
     with pytest.raises(
         ValueError, match=r"^f: p must be non-negative, got -0\.1 at entry \[1\]"
     ):
