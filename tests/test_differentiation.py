@@ -394,9 +394,9 @@ def test_factor_and_transpose_of_a_jacobian() -> None:
         check_gradient(lambda v: v @ v / 2, 2 * x, x)
     assert caught.value.feedback.factor == pytest.approx(2.0)
     lines = str(caught.value).splitlines()
-    assert lines[0].startswith("check_gradient: grad does not match the numerical")
+    assert lines[0] == "check_gradient: grad does not match the numerical derivative."
     assert max(map(len, lines)) <= 80
-    assert lines[-1] == "Not yet: every entry of grad is 2 times the expected value."
+    assert lines[1] == "Not yet: every entry of grad is 2 times the expected value."
 
 
 def test_lecture_shapes_are_accepted() -> None:

@@ -61,9 +61,11 @@ class GradientCheckError(AssertionError):
 
     def __init__(self, feedback: Feedback) -> None:
         self.feedback = feedback
-        head = "check_gradient: grad does not match the numerical derivative (the "
-        head += "expected value); entry [i..., j...] is d f[i...] / d x[j...]."
-        super().__init__(f"{textwrap.fill(head, 80)}\n{feedback}")
+        note = "(The expected value is the numerical derivative; entry [i..., j...] is "
+        note = textwrap.fill(note + "df[i...]/dx[j...].)", 80, initial_indent="  ",
+                             subsequent_indent="  ")
+        head = "check_gradient: grad does not match the numerical derivative."
+        super().__init__(f"{head}\n{feedback}\n{note}")
 
 
 def default_step(x: object, scheme: Scheme = "central") -> np.ndarray:
