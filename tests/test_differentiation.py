@@ -146,7 +146,8 @@ def test_numerical_derivative_is_vectorised_over_x_and_h() -> None:
         (
             {"x": 1e20, "h": 1.0},
             ValueError,
-            r"h must be large enough to change x in float64, got x \+ h == x - h",
+            r"h must be large enough to change x in float64, got x \+ h == x - h at "
+            r"entry \(the scalar\)\. Pass a larger h",
         ),
         (
             {"f": lambda z: np.sum(z)},
@@ -223,6 +224,11 @@ def test_jacobian_with_a_step_per_entry_leaves_x_alone() -> None:
         ({"x": [[1.0], [2.0, 3.0]]}, TypeError, r"x must be a rectangular array"),
         ({"x": [np.inf]}, ValueError, r"x must be finite, got inf at entry \[0\]"),
         ({"h": -1e-3}, ValueError, r"h must be > 0, got -0\.001"),
+        (
+            {"x": [1.0, 1e20], "h": 1.0},
+            ValueError,
+            r"^numerical_jacobian: h must be large enough .* at entry \[1\]\.",
+        ),
         (
             {"h": np.ones((2, 2))},
             ValueError,

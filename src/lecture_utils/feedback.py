@@ -4,12 +4,14 @@ A checker runs the learner's function on prepared inputs, compares every
 result with a reference and returns a :class:`Feedback`: whether it passed,
 the *kind* of mistake, and a message that says what went wrong::
 
-    Not yet: grad_A, case 1 of 3: every entry of your result is -1 times the
-      expected value. Check the sign of the error term (y - f versus f - y).
+    Not yet: grad_A, case 1 of 3: every entry of your result has the wrong sign.
+      Check the sign: e = y - A x, so de/dA carries a minus sign.
 
 The kind is a :class:`Kind` value (shape, transposed, sign, constant factor,
 missing batch sum, non-finite, complex, exception, timeout, ...), so that
-checkers and tests branch on it, never on the wording of a message.
+checkers and tests branch on it, never on the wording of a message. A cause
+("Check the sign: ...") is named only where the checker knows it, through
+``factor_hints`` (the factor -1 included).
 
 Examples
 --------
