@@ -55,8 +55,7 @@ _FIX = "f must return real, finite numbers near x; check f, or move x or h."
 class GradientCheckError(AssertionError):
     """An analytic derivative disagrees with the numerical one (an ``AssertionError``).
 
-    ``.feedback`` is the :class:`~lecture_utils.feedback.Feedback` of the
-    comparison: branch on ``.feedback.kind`` (shape, transposed, sign, ...).
+    Branch on ``.feedback.kind`` (:class:`~lecture_utils.feedback.Feedback`).
     """
 
     def __init__(self, feedback: Feedback) -> None:
@@ -83,7 +82,9 @@ def default_step(x: object, scheme: Scheme = "central") -> np.ndarray:
     return EPS**power * np.maximum(1.0, np.abs(x))
 
 
-def _steps(x: np.ndarray, h: object, scheme: str, func: str, entrywise: bool = False):
+def _steps(
+    x: np.ndarray, h: object, scheme: str, func: str, entrywise: bool = False
+) -> np.ndarray:
     """The validated step(s): one per entry of ``x``, or broadcast with it."""
     check_choice(scheme, tuple(_POWER), func, "scheme")
     if h is None:
@@ -99,10 +100,9 @@ def _steps(x: np.ndarray, h: object, scheme: str, func: str, entrywise: bool = F
 def _step_taken(x_plus: np.ndarray, x_minus: np.ndarray, func: str) -> np.ndarray:
     step = x_plus - x_minus
     if np.any(step == 0):
-        where = np.argwhere(step == 0)[0]
-        got = f"x + h == x - h at entry {list(where)}"
-        fail(func, "h", "large enough to change x in float64", got,
-             "Pass a larger h, or None for the default.")
+        i = [int(k) for k in np.argwhere(step == 0)[0]] or "(the scalar)"
+        fail(func, "h", "large enough to change x in float64", f"x + h == x - h at "
+             f"entry {i}", "Pass a larger h, or None for the default.")
     return step
 
 
@@ -152,14 +152,14 @@ def numerical_derivative(
 def _jacobian(f: Callable, x: np.ndarray, h: np.ndarray, func: str) -> tuple:
     """``(J, f(x))`` by central differences, one entry of ``x`` at a time."""
     f0 = _value(f, x, func, None)
+    step = _step_taken(x + h, x - h, func)  # (x_j + h_j) - (x_j - h_j), not 2 h_j
     J = np.empty((*f0.shape, x.size))
     for j in range(x.size):
         e_j = np.zeros(x.size)
         e_j[j] = h.flat[j]
         x_plus, x_minus = x + e_j.reshape(x.shape), x - e_j.reshape(x.shape)
-        step = _step_taken(x_plus.flat[j], x_minus.flat[j], func)
         f_plus, f_minus = (_value(f, z, func, f0.shape) for z in (x_plus, x_minus))
-        J[..., j] = (f_plus - f_minus) / step
+        J[..., j] = (f_plus - f_minus) / step.flat[j]
     return J.reshape(f0.shape + x.shape), f0
 
 
