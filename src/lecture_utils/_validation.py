@@ -24,17 +24,12 @@ Shape = Sequence[int | None]
 
 
 def fail(
-    func: str,
-    name: str,
-    expected: str,
-    got: str,
-    fix: str = "",
+    func: str, name: str, expected: str, got: str, fix: str = "",
     error: type = ValueError,
 ) -> NoReturn:
     """Raise ``error("func: name must be <expected>, got <got>. <fix>")``."""
-    raise error(
-        f"{func}: {name} must be {expected}, got {got}." + (f" {fix}" if fix else "")
-    )
+    tail = f" {fix}" if fix else ""
+    raise error(f"{func}: {name} must be {expected}, got {got}.{tail}")
 
 
 def format_shape(shape: Shape) -> str:
@@ -65,80 +60,55 @@ def as_array(
     shape: Shape | None = None,
     finite: bool = True,
     nonempty: bool = False,
+    positive: bool = False,
 ) -> np.ndarray:
     """Return ``x`` as a float64 array after checking kind, rank, shape and values.
 
     Real numbers only: bool, integer and float dtypes are converted; text,
     objects, ragged lists and complex numbers are refused with ``TypeError``.
-    ``shape`` may contain ``None`` for "any length".
+    ``shape`` may contain ``None`` for "any length"; ``positive`` asks for
+    every entry ``> 0``.
     """
     if x is None:
         fail(func, name, "an array of real numbers", "None", error=TypeError)
     try:
         arr = np.asarray(x)
     except ValueError:
-        fail(
-            func,
-            name,
-            "a rectangular array of numbers",
-            "a ragged nested list",
-            error=TypeError,
-        )
+        fail(func, name, "a rectangular array of numbers", "a ragged nested list",
+             error=TypeError)
     if np.iscomplexobj(arr):
-        fail(
-            func,
-            name,
-            "real numbers",
-            "complex numbers",
-            "Take .real if the imaginary part is meant to be zero.",
-            error=TypeError,
-        )
+        fail(func, name, "real numbers", "complex numbers",
+             "Take .real if the imaginary part is meant to be zero.",
+             error=TypeError)
     if arr.dtype == object or arr.dtype.kind not in "biuf":
-        fail(
-            func,
-            name,
-            "real numbers",
-            f"an array of dtype {arr.dtype}",
-            error=TypeError,
-        )
+        fail(func, name, "real numbers", f"an array of dtype {arr.dtype}",
+             error=TypeError)
     arr = arr.astype(np.float64, copy=False)
-    if ndim is not None:
-        allowed = (ndim,) if isinstance(ndim, int) else ndim
-        if arr.ndim not in allowed:
-            want = " or ".join(map(str, allowed))
-            fail(
-                func,
-                name,
-                f"an array with {want} axes",
-                f"{arr.ndim} axes (shape {format_shape(arr.shape)})",
-            )
+    got = f"shape {format_shape(arr.shape)}"
+    allowed = (ndim,) if isinstance(ndim, int) else ndim
+    if allowed is not None and arr.ndim not in allowed:
+        want = " or ".join(map(str, allowed))
+        fail(func, name, f"an array with {want} axes", f"{arr.ndim} axes ({got})")
     if shape is not None and (
         arr.ndim != len(shape)
         or any(s is not None and s != a for s, a in zip(shape, arr.shape, strict=False))
     ):
-        fail(
-            func,
-            name,
-            f"of shape {format_shape(shape)}",
-            f"shape {format_shape(arr.shape)}",
-        )
+        fail(func, name, f"of shape {format_shape(shape)}", got)
     if nonempty and arr.size == 0:
-        fail(func, name, "non-empty", f"shape {format_shape(arr.shape)}")
-    if finite and not np.all(np.isfinite(arr)):
-        bad = ~np.isfinite(arr)
-        value = arr[np.unravel_index(np.argmax(bad), arr.shape)]
-        fail(func, name, "finite", f"{value} at entry {_first_bad(bad)}")
+        fail(func, name, "non-empty", got)
+    for wanted, bad in [
+        ("finite", ~np.isfinite(arr) if finite else None),
+        ("> 0", ~(arr > 0) if positive else None),
+    ]:
+        if bad is not None and np.any(bad):
+            value = arr[np.unravel_index(np.argmax(bad), arr.shape)]
+            fail(func, name, wanted, f"{value} at entry {_first_bad(bad)}")
     return arr
 
 
 def as_scalar(
-    x: object,
-    func: str,
-    name: str,
-    *,
-    positive: bool = False,
-    nonnegative: bool = False,
-    finite: bool = True,
+    x: object, func: str, name: str, *, positive: bool = False,
+    nonnegative: bool = False, finite: bool = True,
 ) -> float:
     """Return a real number as ``float``; refuse bools, complex numbers, arrays."""
     if isinstance(x, np.ndarray) and x.ndim == 0:
@@ -156,11 +126,7 @@ def as_scalar(
 
 
 def as_int(
-    x: object,
-    func: str,
-    name: str,
-    *,
-    minimum: int | None = None,
+    x: object, func: str, name: str, *, minimum: int | None = None,
     maximum: int | None = None,
 ) -> int:
     """Return an integer as ``int``; bools and floats (even ``3.0``) are refused."""
@@ -170,13 +136,8 @@ def as_int(
     if minimum is not None and v < minimum:
         fail(func, name, f"an integer >= {minimum}", str(v))
     if maximum is not None and v > maximum:
-        fail(
-            func,
-            name,
-            f"an integer <= {maximum:,}",
-            f"{v:,}",
-            "This limit keeps the computation within memory and time.",
-        )
+        fail(func, name, f"an integer <= {maximum:,}", f"{v:,}",
+             "This limit keeps the computation within memory and time.")
     return v
 
 
@@ -185,14 +146,9 @@ def as_rng(rng: object, func: str) -> np.random.Generator:
     if rng is None or isinstance(rng, np.random.Generator):
         return np.random.default_rng(rng)
     if isinstance(rng, bool | np.bool_) or not isinstance(rng, numbers.Integral):
-        fail(
-            func,
-            "rng",
-            "None, an integer seed >= 0 or a numpy.random.Generator",
-            describe(rng),
-            "Create one with np.random.default_rng(seed).",
-            error=TypeError,
-        )
+        fail(func, "rng", "None, an integer seed >= 0 or a numpy.random.Generator",
+             describe(rng), "Create one with np.random.default_rng(seed).",
+             error=TypeError)
     if rng < 0:
         fail(func, "rng", "a seed >= 0", str(rng))
     return np.random.default_rng(int(rng))
@@ -213,19 +169,22 @@ def call(
     *,
     shape: Shape | None = None,
     finite: bool = True,
+    fix: str = "",
 ) -> np.ndarray:
     """Call a function the user passed in and check what it returns.
 
     The result must be real numbers (complex values are refused rather than
     silently losing their imaginary part), of ``shape`` if given, and finite
-    if ``finite``.
+    if ``finite``. The message ends with ``fix``, by default "Check the
+    function passed as <name>."
     """
     out = f(*args)
-    what = f"{name}(...)"
     try:
-        return as_array(out, func, f"the value of {what}", shape=shape, finite=finite)
+        return as_array(out, func, f"the value of {name}(...)", shape=shape,
+                        finite=finite)
     except (TypeError, ValueError) as exc:
-        raise type(exc)(f"{exc} Check the function passed as {name}.") from None
+        tail = fix or f"Check the function passed as {name}."
+        raise type(exc)(f"{exc} {tail}") from None
 
 
 def check_choice(
@@ -256,19 +215,10 @@ def as_probabilities(
     """
     arr = as_array(p, func, name, ndim=1, nonempty=True)
     if np.any(arr < 0):
-        fail(
-            func,
-            name,
-            "non-negative",
-            f"{arr[np.argmax(arr < 0)]} at entry [{np.argmax(arr < 0)}]",
-        )
+        i = int(np.argmax(arr < 0))
+        fail(func, name, "non-negative", f"{arr[i]} at entry [{i}]")
     total = float(arr.sum())
     if abs(total - 1.0) > atol:
-        fail(
-            func,
-            name,
-            "probabilities that sum to 1",
-            f"sum {total:.6g}",
-            f"Divide by {name}.sum() if these are weights.",
-        )
+        fail(func, name, "probabilities that sum to 1", f"sum {total:.6g}",
+             f"Divide by {name}.sum() if these are weights.")
     return arr / total

@@ -4,12 +4,14 @@ A checker runs the learner's function on prepared inputs, compares every
 result with a reference and returns a :class:`Feedback`: whether it passed,
 the *kind* of mistake, and a message that says what went wrong::
 
-    Not yet: grad_A, case 1 of 3: every entry of your result is -1 times the
-      expected value. Check the sign of the error term (y - f versus f - y).
+    Not yet: grad_A, case 1 of 3: every entry of your result has the wrong sign.
+      Check the sign: e = y - A x, so de/dA carries a minus sign.
 
 The kind is a :class:`Kind` value (shape, transposed, sign, constant factor,
 missing batch sum, non-finite, complex, exception, timeout, ...), so that
-checkers and tests branch on it, never on the wording of a message.
+checkers and tests branch on it, never on the wording of a message. A cause
+("Check the sign: ...") is named only where the checker knows it, through
+``factor_hints`` (the factor -1 included).
 
 Examples
 --------
@@ -48,7 +50,7 @@ class Kind(StrEnum):
     """What a :class:`Feedback` found."""
 
     CORRECT = "correct"
-    NO_RESULT = "no result"  # the function returned None
+    NO_RESULT = "no result"  # None
     WRONG_TYPE = "wrong type"  # not numbers, or not the tuple that was asked for
     COMPLEX = "complex"
     NON_FINITE = "non-finite"
@@ -70,21 +72,12 @@ class Feedback:
     ``bool(feedback)`` is ``passed``; printing it shows the message wrapped
     at 80 columns, with any further notes indented below.
 
-    Attributes
-    ----------
-    passed : bool
-    kind : Kind
-        What was found; ``Kind.CORRECT`` when passed.
-    message : str
-        The main finding, in one sentence or two.
-    factor : float or None
-        For ``Kind.SIGN`` and ``Kind.FACTOR``: the constant found.
-    case : int or None
-        The 1-based test case that failed.
-    exception : BaseException or None
-        For ``Kind.EXCEPTION``: what the learner's code raised.
-    notes : tuple of str
-        Further findings, e.g. the other wrong outputs of a tuple.
+    Attributes: ``passed``; ``kind``, what was found (``Kind.CORRECT`` when
+    passed); ``message``, the main finding in a sentence or two; ``factor``,
+    the constant found for ``Kind.SIGN`` and ``Kind.FACTOR``; ``case``, the
+    1-based test case that failed; ``exception``, what the learner's code
+    raised (``Kind.EXCEPTION``); ``notes``, further findings such as the other
+    wrong outputs of a tuple.
     """
 
     passed: bool
@@ -113,7 +106,7 @@ def _wrong(kind: Kind, message: str, **extra: object) -> Feedback:
 
 
 def _constant_factor(
-    ans: np.ndarray, want: np.ndarray, rtol: float, atol: object
+    ans: np.ndarray, want: np.ndarray, rtol: float, atol: float
 ) -> float:
     """The c with ans == c * want, or nan if there is none."""
     scale = np.max(np.abs(want), initial=0.0)
@@ -139,10 +132,8 @@ def diagnose(
 
     Parameters
     ----------
-    answer : object
-        What the learner's code returned.
-    expected : array_like
-        The reference result.
+    answer, expected : object, array_like
+        What the learner's code returned, and the reference result.
     name : str
         How the messages call the answer, e.g. ``"d_W"``.
     rtol, atol : float
@@ -175,118 +166,82 @@ def diagnose(
     """
     want = np.asarray(expected, dtype=float)
     if answer is None:
-        return _wrong(
-            Kind.NO_RESULT, f"{name} is None: did the function forget to return?"
-        )
+        message = f"{name} is None: did the function forget to return?"
+        return _wrong(Kind.NO_RESULT, message)
     try:
         arr = np.asarray(answer)
     except ValueError:
         arr = np.asarray(None)
     if np.iscomplexobj(arr):
-        return _wrong(
-            Kind.COMPLEX,
-            f"{name} has complex entries, but the answer is real. Look for a square "
-            "root or log of a negative number, or a stray 1j.",
-        )
+        message = f"{name} has complex entries, but the answer is real. Look for"
+        cause = "a square root or log of a negative number, or a stray 1j."
+        return _wrong(Kind.COMPLEX, f"{message} {cause}")
     if arr.dtype.kind not in "biuf":
-        return _wrong(
-            Kind.WRONG_TYPE, f"{name} should be numbers, got {describe(answer)}."
-        )
+        message = f"{name} should be numbers, got {describe(answer)}."
+        return _wrong(Kind.WRONG_TYPE, message)
     ans = arr.astype(float)
     if not np.all(np.isfinite(ans)):
         bad = np.argwhere(~np.isfinite(ans))[0]
         where = " at [" + ", ".join(map(str, bad)) + "]" if ans.ndim else ""
-        return _wrong(
-            Kind.NON_FINITE,
-            f"{name} has a non-finite entry ({ans[tuple(bad)]}{where}). Look for an "
-            "overflowing exp, a division by zero or a log of 0.",
-        )
+        message = f"{name} has a non-finite entry ({ans[tuple(bad)]}{where}). Look for"
+        cause = "an overflowing exp, a division by zero or a log of 0."
+        return _wrong(Kind.NON_FINITE, f"{message} {cause}")
+    with np.errstate(all="ignore"):  # huge answers (1e308) may overflow in a test
+        return _compare(ans, want, name, rtol, atol, factor_hints or {})
+
+
+def _compare(
+    ans: np.ndarray, want: np.ndarray, name: str, rtol: float,
+    atol: float | np.ndarray, factor_hints: Mapping[float, str],
+) -> Feedback:
+    """The numerical part of :func:`diagnose`, for finite real arrays."""
     got, shape = format_shape(ans.shape), format_shape(want.shape)
-    scalar_atol = float(np.max(atol))
+    tol = float(np.max(atol))
+
+    def close(a: np.ndarray) -> bool:
+        return bool(np.allclose(a, want, rtol=rtol, atol=tol))
+
+    wrong_shape = f"{name} has shape {got} but should have shape {shape}"
     if ans.shape != want.shape:
-        if (
-            ans.ndim == 2
-            and ans.shape == want.shape[::-1]
-            and np.allclose(ans.T, want, rtol=rtol, atol=scalar_atol)
-        ):
-            return _wrong(
-                Kind.TRANSPOSED,
-                f"{name} has shape {got} but should have shape {shape}: it is the "
-                "transpose of the expected matrix.",
-            )
-        if ans.size == want.size and np.allclose(
-            ans.reshape(want.shape), want, rtol=rtol, atol=scalar_atol
-        ):
-            return _wrong(
-                Kind.SHAPE,
-                f"{name} has the right numbers but shape {got}; the expected shape is "
-                f"{shape}. Reshape it, e.g. .reshape{shape}.",
-            )
-        if ans.shape[1:] == want.shape and np.allclose(
-            ans.sum(axis=0), want, rtol=rtol, atol=scalar_atol
-        ):
-            return _wrong(
-                Kind.BATCH_SUM,
-                f"{name} has shape {got} but should have shape {shape}: each row is "
-                "one example's contribution. Sum over the batch (axis 0).",
-            )
-        return _wrong(
-            Kind.SHAPE, f"{name} has shape {got} but should have shape {shape}."
-        )
-    with np.errstate(all="ignore"):
-        close = np.isclose(ans, want, rtol=rtol, atol=atol)
-        if np.all(close):
-            return Feedback(True, Kind.CORRECT, f"{name} matches the reference.")
-        if (
-            ans.ndim == 2
-            and ans.shape[0] == ans.shape[1]
-            and np.allclose(ans.T, want, rtol=rtol, atol=scalar_atol)
-        ):
-            return _wrong(
-                Kind.TRANSPOSED,
-                f"{name} has the right shape {got} but is the transpose of the "
-                "expected matrix.",
-            )
-        c = _constant_factor(ans, want, rtol, scalar_atol)
-    if np.isclose(c, -1.0):
-        return _wrong(
-            Kind.SIGN,
-            f"every entry of {name} has the wrong sign. Check the sign of the error "
-            "term (y - f versus f - y).",
-            factor=-1.0,
-        )
+        if ans.ndim == 2 and ans.shape == want.shape[::-1] and close(ans.T):
+            message = f"{wrong_shape}: it is the transpose of the expected matrix."
+            return _wrong(Kind.TRANSPOSED, message)
+        if ans.size == want.size and close(ans.reshape(want.shape)):
+            message = f"{name} has the right numbers but shape {got}; the expected"
+            fix = f"shape is {shape}. Reshape it, e.g. .reshape{shape}."
+            return _wrong(Kind.SHAPE, f"{message} {fix}")
+        if ans.shape[1:] == want.shape and close(ans.sum(axis=0)):
+            message = f"{wrong_shape}: each row is one example's contribution."
+            return _wrong(Kind.BATCH_SUM, f"{message} Sum over the batch (axis 0).")
+        return _wrong(Kind.SHAPE, f"{wrong_shape}.")
+    ok = np.isclose(ans, want, rtol=rtol, atol=atol)
+    if np.all(ok):
+        return Feedback(True, Kind.CORRECT, f"{name} matches the reference.")
+    if ans.ndim == 2 and ans.shape[0] == ans.shape[1] and close(ans.T):
+        message = f"{name} has the right shape {got} but is the transpose of the"
+        return _wrong(Kind.TRANSPOSED, f"{message} expected matrix.")
+    c = _constant_factor(ans, want, rtol, tol)
     if np.isfinite(c):
-        hint = next(
-            (h for f, h in (factor_hints or {}).items() if np.isclose(c, f, rtol=1e-3)),
-            "",
-        )
-        return _wrong(
-            Kind.FACTOR,
-            f"every entry of {name} is {c:.4g} times the expected value."
-            + (f" {hint}" if hint else ""),
-            factor=c,
-        )
+        hints = [h for f, h in factor_hints.items() if np.isclose(c, f, rtol=1e-3)]
+        hint = f" {hints[0]}" if hints else ""
+        sign = np.isclose(c, -1.0)
+        c = -1.0 if sign else c
+        what = "has the wrong sign" if sign else f"is {c:.4g} times the expected value"
+        message = f"every entry of {name} {what}.{hint}"
+        return _wrong(Kind.SIGN if sign else Kind.FACTOR, message, factor=c)
     if not np.any(ans):
         return _wrong(Kind.VALUES, f"{name} is all zeros.")
-    with np.errstate(all="ignore"):
-        err = np.abs(ans - want) / np.maximum(
-            np.maximum(np.abs(ans), np.abs(want)), 1e-300
-        )
-    i = np.unravel_index(int(np.argmax(np.where(close, -1.0, err))), ans.shape)
+    scale = np.maximum(np.maximum(np.abs(ans), np.abs(want)), 1e-300)
+    err = np.where(ok, -1.0, np.abs(ans - want) / scale)
+    i = np.unravel_index(int(np.argmax(err)), ans.shape)
     where = f"entry [{', '.join(map(str, i))}]" if ans.ndim else "the value"
-    return _wrong(
-        Kind.VALUES,
-        f"{int((~close).sum())} of {ans.size} entries of {name} differ; the worst is "
-        f"{where}: {ans[i]:.6g} where {want[i]:.6g} was expected.",
-    )
+    message = f"{int((~ok).sum())} of {ans.size} entries of {name} differ; the worst"
+    worst = f"is {where}: {ans[i]:.6g} where {want[i]:.6g} was expected."
+    return _wrong(Kind.VALUES, f"{message} {worst}")
 
 
 class TimeLimitExceeded(BaseException):
-    """Raised inside a learner's function that ran past its time limit.
-
-    A ``BaseException``, so that a learner's ``except Exception`` cannot
-    swallow it.
-    """
+    """Raised in learner code past its time limit (``except Exception`` misses it)."""
 
 
 def _call_with_time_limit(function: Callable, args: tuple, seconds: float) -> object:
@@ -296,10 +251,8 @@ def _call_with_time_limit(function: Callable, args: tuple, seconds: float) -> ob
     signal interrupts the call. Elsewhere the call runs in a daemon thread
     that is abandoned when time is up.
     """
-    if (
-        hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    ):
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if in_main_thread and hasattr(signal, "setitimer"):
 
         def stop(signum: int, frame: object) -> None:
             raise TimeLimitExceeded
@@ -315,7 +268,8 @@ def _call_with_time_limit(function: Callable, args: tuple, seconds: float) -> ob
 
     def target() -> None:
         try:
-            result["value"] = function(*args)
+            with np.errstate(all="ignore"):  # error states are per thread
+                result["value"] = function(*args)
         except BaseException as exc:  # handed over to the caller's thread
             result["error"] = exc
 
@@ -330,10 +284,10 @@ def _call_with_time_limit(function: Callable, args: tuple, seconds: float) -> ob
 
 
 def _run(function: Callable, args: tuple, seconds: float) -> object:
-    """Run learner code with its own floating-point warnings silenced.
+    """Run learner code with a time limit and its floating-point warnings silenced.
 
-    An overflow in the learner's exp must become an ``inf`` that the
-    diagnosis names, not a warning printed above the verdict.
+    An overflow in the learner's exp becomes an ``inf`` that the diagnosis
+    names, not a warning printed above the verdict.
     """
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
@@ -341,9 +295,8 @@ def _run(function: Callable, args: tuple, seconds: float) -> object:
 
 
 def _copy(args: tuple) -> tuple:
-    return tuple(
-        np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args
-    )
+    """Fresh copies of the arrays, so that learner code cannot change the originals."""
+    return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
 
 
 def _as_tuple(value: object) -> tuple:
@@ -375,30 +328,26 @@ def check_function(
 
     Parameters
     ----------
-    function : callable
-        The learner's implementation.
-    reference : callable
-        A correct implementation with the same signature.
+    function, reference : callable
+        The learner's implementation and a correct one with the same signature.
     cases : sequence of tuple
         Positional arguments, one tuple per test case. Every call gets fresh
         copies of the arrays, so a function that changes its inputs in place
-        cannot spoil the reference, a known mistake or the next case.
+        cannot spoil the caller's arrays, a known mistake or the next case.
     name : str, optional
         How the messages call the function (default: its ``__name__``).
     output_names : sequence of str, optional
         For functions that return a tuple, the names of its elements, e.g.
         ``("d_x", "d_W", "d_b")``; each element is diagnosed on its own.
+        Without it, the result is compared as one array.
     mistakes : mapping of str to callable, optional
         Known wrong implementations with the reference's signature, keyed by
-        the sentence that explains the mistake. When the learner's output
+        the sentence that explains the mistake; when the learner's output
         matches one, that sentence is the verdict (``Kind.MISTAKE``).
-    factor_hints : mapping of float to str, optional
+    factor_hints, rtol, atol
         Passed on to :func:`diagnose`.
-    rtol, atol : float
-        Tolerances, see :func:`diagnose`.
     time_limit : float, default 10
-        Seconds the learner's function may run per case before the verdict
-        is ``Kind.TIMEOUT``.
+        Seconds the learner's function may run per case (``Kind.TIMEOUT``).
 
     Returns
     -------
@@ -414,48 +363,32 @@ def check_function(
         try:
             got = _run(function, _copy(args), time_limit)
         except TimeLimitExceeded:
-            return _wrong(
-                Kind.TIMEOUT,
-                f"{where}: no result after {time_limit:g} s. Look for a loop that "
-                "never ends.",
-                case=k,
-            )
+            message = f"{where}: no result after {time_limit:g} s. Look for a loop"
+            return _wrong(Kind.TIMEOUT, f"{message} that never ends.", case=k)
         except Exception as exc:  # the learner's code may raise anything
-            return _wrong(
-                Kind.EXCEPTION,
-                f"{where}: raised {type(exc).__name__}: {exc}",
-                case=k,
-                exception=exc,
-            )
-        names = output_names or ("your result",)
-        if output_names is not None and (
-            not isinstance(got, tuple) or len(got) != len(output_names)
-        ):
-            return _wrong(
-                Kind.WRONG_TYPE,
-                f"{where}: should return a tuple ({', '.join(output_names)}), got "
-                f"{describe(got)}.",
-                case=k,
-            )
+            message = f"{where}: raised {type(exc).__name__}: {exc}"
+            return _wrong(Kind.EXCEPTION, message, case=k, exception=exc)
+        if output_names is None:
+            names, got_all, want_all = ("your result",), (got,), (expected,)
+        elif isinstance(got, tuple) and len(got) == len(output_names):
+            names, got_all, want_all = output_names, got, expected
+        else:
+            wanted = ", ".join(output_names)
+            message = f"{where}: should return a tuple ({wanted}), got {describe(got)}."
+            return _wrong(Kind.WRONG_TYPE, message, case=k)
         verdicts = [
             diagnose(g, w, name=o, rtol=rtol, atol=atol, factor_hints=factor_hints)
-            for o, g, w in zip(names, _as_tuple(got), _as_tuple(expected), strict=True)
+            for o, g, w in zip(names, got_all, want_all, strict=True)
         ]
         failures = [v for v in verdicts if not v]
         if not failures:
             continue
         for description, wrong in (mistakes or {}).items():
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
-                if _same(got, wrong(*_copy(args)), rtol, atol):
-                    return _wrong(Kind.MISTAKE, f"{where}: {description}", case=k)
+            if _same(got, _run(wrong, _copy(args), time_limit), rtol, atol):
+                return _wrong(Kind.MISTAKE, f"{where}: {description}", case=k)
         first = failures[0]
-        return dataclasses.replace(
-            first,
-            message=f"{where}: {first.message}",
-            case=k,
-            notes=tuple(f.message for f in failures[1:]),
-        )
-    return Feedback(
-        True, Kind.CORRECT, f"{label} gives the reference result on all {n} test cases."
-    )
+        notes = tuple(f.message for f in failures[1:])
+        message = f"{where}: {first.message}"
+        return dataclasses.replace(first, message=message, case=k, notes=notes)
+    message = f"{label} gives the reference result on all {n} test cases."
+    return Feedback(True, Kind.CORRECT, message)

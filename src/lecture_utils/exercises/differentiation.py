@@ -1,27 +1,20 @@
-"""Checkers for the exercises of the differentiation chapter (slides 11-28).
+"""Checkers of the differentiation chapter's code exercises (slides 13-27).
 
-Three code exercises, each with the lecture's shape convention "targets x
-parameters" (slide 25):
+Each checker runs the learner's function on a few points, compares it with a
+private reference through :func:`lecture_utils.feedback.check_function` and
+returns a :class:`~lecture_utils.feedback.Feedback` that names the mistake.
+The lecture's convention holds throughout: a derivative has the shape
+(shape of the target) + (shape of the parameter), a gradient is a row.
 
-* :func:`check_row_gradient` -- the gradient of
-  ``f(x1, x2) = x1**2 x2 + sin(x1 x2)`` as a ``1 x 2`` row vector;
-* :func:`check_jacobian` -- the ``2 x 3`` Jacobian of
-  ``f(x) = [x1 x2 x3, x1**2 + tanh(x3)]``;
-* :func:`check_loss_gradient_wrt_A` -- ``dL/dA`` (``M x N``) of
-  ``L(A) = 1/2 ||y - A x||**2``.
-
-Examples
---------
 >>> import numpy as np
 >>> def grad_f(x):
 ...     x1, x2 = x
-...     return np.array([2 * x1 * x2 + x2 * np.cos(x1 * x2), x1**2 + x1 * np.cos(x1 * x2)])
->>> print(check_row_gradient(grad_f))  # doctest: +ELLIPSIS
-Not yet: grad_f, case 1 of 3: your result has the right numbers but shape (2,); the ...
->>> print(check_row_gradient(grad_f).messages[0][-69:])
-the lecture's convention is (1, 2). Reshape it, e.g. .reshape(1, 2).
->>> print(check_row_gradient(lambda x: row_gradient_reference(x)))
-Correct: <lambda> gives the reference result on all 3 test cases.
+...     c = np.cos(x1 * x2)
+...     return np.array([2 * x1 * x2 + x2 * c, x1**2 + x1 * c])
+>>> check_row_gradient(grad_f).kind
+<Kind.SHAPE: 'shape'>
+>>> print(check_row_gradient(lambda x: grad_f(x).reshape(1, 2), name="grad_f"))
+Correct: grad_f gives the reference result on all 3 test cases.
 """
 
 from __future__ import annotations
@@ -30,235 +23,108 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import Feedback, check_function
+from ..feedback import Feedback, check_function
 
-__all__ = [
-    "check_jacobian",
-    "check_loss_gradient_wrt_A",
-    "check_row_gradient",
-    "jacobian_exercise_f",
-    "jacobian_reference",
-    "loss_gradient_wrt_A_reference",
-    "loss_wrt_A",
-    "row_gradient_exercise_f",
-    "row_gradient_reference",
-]
+__all__ = ["check_jacobian", "check_loss_gradient_wrt_A", "check_row_gradient"]
 
 
-def _points(dim: int, count: int = 3, seed: int = 17) -> list[tuple[np.ndarray]]:
-    # Distinct, non-symmetric points of moderate size: swapped entries, a missing
-    # inner derivative or a transpose all change the numbers visibly.
+def _points(dim: int, seed: int) -> list[tuple[np.ndarray]]:
+    # Distinct, non-symmetric points: swapped entries, a missing inner
+    # derivative or a transpose all change the numbers visibly.
     rng = np.random.default_rng(seed)
-    return [(rng.uniform(0.3, 1.7, size=dim) * rng.choice([-1.0, 1.0], size=dim),)
-            for _ in range(count)]
+    signs = rng.choice([-1.0, 1.0], size=(3, dim))
+    return [(rng.uniform(0.3, 1.7, size=dim) * s,) for s in signs]
 
 
-def _name(function: Callable, default: str) -> str:
-    return getattr(function, "__name__", default)
-
-
-# --------------------------------------------------------------------------
-# Exercise: a gradient as a row vector
-# --------------------------------------------------------------------------
-
-
-def row_gradient_exercise_f(x: np.ndarray) -> float:
-    """The exercise's function ``f(x1, x2) = x1**2 x2 + sin(x1 x2)``.
-
-    Parameters
-    ----------
-    x : numpy.ndarray, shape (2,)
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> row_gradient_exercise_f(np.array([1.0, 0.0]))
-    0.0
-    """
-    x1, x2 = np.asarray(x, dtype=float)
-    return float(x1**2 * x2 + np.sin(x1 * x2))
-
-
-def row_gradient_reference(x: np.ndarray) -> np.ndarray:
-    """``df/dx = [2 x1 x2 + x2 cos(x1 x2), x1**2 + x1 cos(x1 x2)]``, shape ``(1, 2)``.
-
-    Examples
-    --------
-    >>> print(row_gradient_reference(np.array([1.0, 0.0])))
-    [[0. 2.]]
-    """
-    x1, x2 = np.asarray(x, dtype=float)
+def _row_gradient(x: np.ndarray) -> np.ndarray:
+    """``df/dx`` of ``f = x1**2 x2 + sin(x1 x2)``, a ``1 x 2`` row."""
+    x1, x2 = x
     c = np.cos(x1 * x2)
     return np.array([[2 * x1 * x2 + x2 * c, x1**2 + x1 * c]])
 
 
-def check_row_gradient(grad_f: Callable[[np.ndarray], object]) -> Feedback:
-    """Check a learner's gradient of ``f(x1, x2) = x1**2 x2 + sin(x1 x2)``.
+def check_row_gradient(
+    grad_f: Callable, *, name: str | None = None, time_limit: float = 10.0
+) -> Feedback:
+    """Check ``grad_f(x)``, the gradient of ``x1**2 x2 + sin(x1 x2)`` as a row.
 
-    Parameters
-    ----------
-    grad_f : callable
-        The learner's function of ``x`` (shape ``(2,)``) returning ``df/dx``.
-
-    Returns
-    -------
-    Feedback
-        Recognises a flat ``(2,)`` or column ``(2, 1)`` answer (the lecture's
-        convention is the row ``(1, 2)``), swapped partial derivatives, a
-        forgotten inner derivative of ``sin(x1 x2)`` (chain rule) and wrong
-        entries (which one, by how much).
+    Names a flat ``(2,)`` or column answer (the lecture's gradient is the
+    row ``(1, 2)``), swapped partial derivatives, a chain rule without the
+    inner derivative of ``sin(x1 x2)``, and a forgotten term.
     """
     mistakes = {
-        "the two partial derivatives are swapped: entry [0, 0] must be df/dx1 and entry "
-        "[0, 1] df/dx2":
-            lambda x: row_gradient_reference(x)[:, ::-1],
-        "the chain rule is incomplete: d/dx1 sin(x1 x2) = cos(x1 x2) * x2 (the derivative of "
-        "the inner function x1 x2), and d/dx2 sin(x1 x2) = cos(x1 x2) * x1":
-            lambda x: np.array([[2 * x[0] * x[1] + np.cos(x[0] * x[1]),
-                                 x[0] ** 2 + np.cos(x[0] * x[1])]]),
-        "the term sin(x1 x2) is missing from your gradient: you differentiated x1^2 x2 only":
-            lambda x: np.array([[2 * x[0] * x[1], x[0] ** 2]]),
+        "the two partial derivatives are swapped: entry [0, 0] must be df/dx1 "
+        "and entry [0, 1] df/dx2.": lambda x: _row_gradient(x)[:, ::-1],
+        "the chain rule is incomplete: d/dx1 sin(x1 x2) = cos(x1 x2) x2 (times "
+        "the derivative of the inner function x1 x2), and d/dx2 sin(x1 x2) = "
+        "cos(x1 x2) x1.": lambda x: np.array(
+            [[2 * x[0] * x[1] + np.cos(x[0] * x[1]), x[0] ** 2 + np.cos(x[0] * x[1])]]
+        ),
+        "the term sin(x1 x2) is missing: you differentiated x1^2 x2 only.": (
+            lambda x: np.array([[2 * x[0] * x[1], x[0] ** 2]])
+        ),
     }
-    return check_function(grad_f, row_gradient_reference, _points(2),
-                          name=_name(grad_f, "grad_f"), mistakes=mistakes)
+    return check_function(grad_f, _row_gradient, _points(2, seed=17), name=name,
+                          mistakes=mistakes, time_limit=time_limit)
 
 
-# --------------------------------------------------------------------------
-# Exercise: a Jacobian R^3 -> R^2
-# --------------------------------------------------------------------------
+def _jacobian(x: np.ndarray) -> np.ndarray:
+    """The ``2 x 3`` Jacobian of ``f(x) = [x1 x2 x3, x1**2 + tanh(x3)]``."""
+    x1, x2, x3 = x
+    return np.array([[x2 * x3, x1 * x3, x1 * x2], [2 * x1, 0.0, 1 - np.tanh(x3) ** 2]])
 
 
-def jacobian_exercise_f(x: np.ndarray) -> np.ndarray:
-    """The exercise's vector field ``f(x) = [x1 x2 x3, x1**2 + tanh(x3)]^T``.
+def check_jacobian(
+    jacobian: Callable, *, name: str | None = None, time_limit: float = 10.0
+) -> Feedback:
+    """Check ``jacobian(x)`` of ``f(x) = [x1 x2 x3, x1**2 + tanh(x3)]``.
 
-    Parameters
-    ----------
-    x : numpy.ndarray, shape (3,)
-
-    Returns
-    -------
-    numpy.ndarray, shape (2,)
-
-    Examples
-    --------
-    >>> print(jacobian_exercise_f(np.array([1.0, 2.0, 0.0])))
-    [0. 1.]
+    Names the transpose (one *column* per output), swapped rows, the gradient
+    of ``f_1 + f_2`` instead of the Jacobian, and ``tanh'`` as ``1 - tanh``.
     """
-    x1, x2, x3 = np.asarray(x, dtype=float)
-    return np.array([x1 * x2 * x3, x1**2 + np.tanh(x3)])
-
-
-def jacobian_reference(x: np.ndarray) -> np.ndarray:
-    """The ``2 x 3`` Jacobian of :func:`jacobian_exercise_f`; entry ``(i, j)`` is ``df_i/dx_j``.
-
-    Examples
-    --------
-    >>> print(jacobian_reference(np.array([1.0, 2.0, 0.0])))
-    [[0. 0. 2.]
-     [2. 0. 1.]]
-    """
-    x1, x2, x3 = np.asarray(x, dtype=float)
-    return np.array([[x2 * x3, x1 * x3, x1 * x2],
-                     [2 * x1, 0.0, 1.0 - np.tanh(x3) ** 2]])
-
-
-def check_jacobian(jacobian: Callable[[np.ndarray], object]) -> Feedback:
-    """Check a learner's Jacobian of ``f(x) = [x1 x2 x3, x1**2 + tanh(x3)]``.
-
-    Parameters
-    ----------
-    jacobian : callable
-        The learner's function of ``x`` (shape ``(3,)``) returning ``df/dx``.
-
-    Returns
-    -------
-    Feedback
-        Recognises the transpose (``3 x 2``: one *column* per output), swapped
-        rows, the gradient of the sum of the outputs instead of the Jacobian,
-        ``tanh'`` written as ``1 - tanh`` and wrong entries.
-    """
+    tanh_slip = np.array([[0.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
     mistakes = {
-        "your rows are in the wrong order: row i must be the gradient of output f_i":
-            lambda x: jacobian_reference(x)[::-1],
-        "you returned the gradient of f_1 + f_2 (the column sums of the Jacobian); the "
-        "Jacobian keeps one row per output, shape (2, 3)":
-            lambda x: jacobian_reference(x).sum(axis=0),
-        "entry [1, 2] uses 1 - tanh(x3); the derivative of tanh is 1 - tanh(x3)**2 (slide 13)":
-            lambda x: jacobian_reference(x) + np.array(
-                [[0.0, 0.0, 0.0], [0.0, 0.0, np.tanh(x[2]) ** 2 - np.tanh(x[2])]]),
+        "your rows are in the wrong order: row i must be the gradient of f_i.": (
+            lambda x: _jacobian(x)[::-1]
+        ),
+        "you returned the gradient of f_1 + f_2 (the column sums); the Jacobian "
+        "keeps one row per output, shape (2, 3).": lambda x: _jacobian(x).sum(axis=0),
+        "entry [1, 2] uses 1 - tanh(x3), but the derivative of tanh is "
+        "1 - tanh(x3)**2 (slide 13).": lambda x: _jacobian(x)
+        + tanh_slip * (np.tanh(x[2]) ** 2 - np.tanh(x[2])),
     }
-    return check_function(jacobian, jacobian_reference, _points(3, seed=23),
-                          name=_name(jacobian, "jacobian"), mistakes=mistakes)
+    return check_function(jacobian, _jacobian, _points(3, seed=23), name=name,
+                          mistakes=mistakes, time_limit=time_limit)
 
 
-# --------------------------------------------------------------------------
-# Exercise: the gradient of a least-squares loss with respect to a matrix
-# --------------------------------------------------------------------------
-
-
-def loss_wrt_A(A: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
-    """``L(A) = 1/2 ||y - A x||**2`` as a function of the matrix ``A`` (shape ``(M, N)``).
-
-    Examples
-    --------
-    >>> loss_wrt_A(np.eye(2), np.array([1.0, 0.0]), np.array([1.0, 2.0]))
-    2.0
-    """
-    e = np.asarray(y, dtype=float) - np.asarray(A, dtype=float) @ np.asarray(x, dtype=float)
-    return float(0.5 * e @ e)
-
-
-def loss_gradient_wrt_A_reference(A: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """``dL/dA = -(y - A x) x^T``, shape ``(M, N)`` (a scalar's derivative has A's shape).
-
-    Notes
-    -----
-    Chain rule with ``e = y - A x``: ``dL/dA[k, q] = sum_i (dL/de_i)(de_i/dA_kq)
-    = sum_i e_i (-delta_ik x_q) = -e_k x_q``, using the tensor of slides 26-27.
-
-    Examples
-    --------
-    >>> print(loss_gradient_wrt_A_reference(np.eye(2), np.array([1.0, 0.0]),
-    ...                                     np.array([1.0, 2.0])))
-    [[-0. -0.]
-     [-2. -0.]]
-    """
-    A, x, y = (np.asarray(a, dtype=float) for a in (A, x, y))
+def _loss_gradient_wrt_A(A: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``dL/dA = -(y - A x) x^T`` of ``L = ||y - A x||**2 / 2``, shape ``(M, N)``."""
     return -np.outer(y - A @ x, x)
 
 
-def _loss_cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    rng = np.random.default_rng(29)
-    return [(rng.standard_normal((m, n)), rng.standard_normal(n), rng.standard_normal(m))
-            for m, n in [(3, 2), (2, 4), (3, 3)]]
+def check_loss_gradient_wrt_A(
+    grad_A: Callable, *, name: str | None = None, time_limit: float = 10.0
+) -> Feedback:
+    """Check ``grad_A(A, x, y)``, ``dL/dA`` of ``L(A) = ||y - A x||**2 / 2``.
 
-
-def check_loss_gradient_wrt_A(grad: Callable[..., object]) -> Feedback:
-    """Check a learner's ``grad(A, x, y)`` returning ``dL/dA`` of ``L = 1/2 ||y - A x||**2``.
-
-    Parameters
-    ----------
-    grad : callable
-        The learner's function of ``A`` (M, N), ``x`` (N,), ``y`` (M,).
-
-    Returns
-    -------
-    Feedback
-        Recognises the transpose ``x e^T``, the wrong sign, a factor 2 (the
-        loss without the 1/2), the gradient with respect to ``x`` (slide 19)
-        instead of ``A``, the lecture's ``1 x (M x N)`` tensor layout and
-        wrong entries.
+    Names the transpose ``x e^T``, the sign, the factor 2 of a loss without
+    its 1/2, and ``dL/dx`` of slide 19 returned instead of ``dL/dA``.
     """
-    mistakes = {
-        "you returned dL/dx = -(y - Ax)^T A (slide 19), the derivative with respect to x; "
-        "this exercise asks for the derivative with respect to the matrix A, shape (M, N)":
-            lambda A, x, y: -(y - A @ x) @ A,
-        "you returned dL/dx as a row vector (slide 19); this exercise asks for dL/dA, "
-        "shape (M, N)":
-            lambda A, x, y: (-(y - A @ x) @ A)[np.newaxis, :],
+    rng = np.random.default_rng(29)
+    cases = [
+        (rng.standard_normal((m, n)), rng.standard_normal(n), rng.standard_normal(m))
+        for m, n in [(3, 2), (2, 4), (3, 3)]
+    ]
+    hints = {
+        -1.0: "Check the sign: e = y - A x, so de/dA carries a minus sign.",
+        2.0: "The loss has a 1/2: the derivative of e^T e / 2 is e^T, not 2 e^T.",
     }
-    return check_function(grad, loss_gradient_wrt_A_reference, _loss_cases(),
-                          name=_name(grad, "grad"), mistakes=mistakes)
+    mistakes = {
+        "you returned dL/dx = -(y - Ax)^T A (slide 19), the derivative with respect "
+        "to x; this exercise asks for dL/dA, shape (M, N).": (
+            lambda A, x, y: -(y - A @ x) @ A
+        ),
+    }
+    return check_function(grad_A, _loss_gradient_wrt_A, cases, name=name,
+                          mistakes=mistakes, factor_hints=hints,
+                          time_limit=time_limit)
