@@ -24,8 +24,8 @@ KERNEL_ENV := env -u JPY_SESSION_NAME LECTURE_UTILS_INTERACTIVE=static
 # depends on the machine fails here (same setting as tools/execute_notebooks.py).
 PORTABLE_ENV := OPENBLAS_CORETYPE=Prescott OPENBLAS_NUM_THREADS=1
 
-# The parts of `make test`, longest first (make starts them in this order).
-TEST_PARTS := test-book test-nbval test-nbval-portable test-unit lint
+# The parts of `make test`, in the order make starts them (the long ones first).
+TEST_PARTS := lint test-nbval test-nbval-portable test-book test-unit
 # pytest markers whose tests run in a part of their own, not in test-unit.
 OWN_MARKERS := book browser
 JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -ge 2 ] || n=2; echo $$n)
