@@ -103,7 +103,8 @@ def _strip_widgets(nb: nbformat.NotebookNode) -> list[int]:
 
 
 def _compared(nb: nbformat.NotebookNode, patterns: list[tuple[str, str]]) -> dict:
-    """The outputs nbval compares, per code cell, sanitized as nbval sanitizes them."""
+    """The outputs nbval compares, sanitized as nbval sanitizes them, keyed by nbval's
+    cell number (code cells counted from 0, as in ``book/x.ipynb::Cell 12``)."""
 
     def clean(text: object) -> str:
         text = "".join(text) if isinstance(text, list) else str(text)
@@ -112,9 +113,8 @@ def _compared(nb: nbformat.NotebookNode, patterns: list[tuple[str, str]]) -> dic
         return text
 
     cells = {}
-    for i, cell in enumerate(nb.cells):
-        if cell.cell_type != "code":
-            continue
+    code_cells = (cell for cell in nb.cells if cell.cell_type == "code")
+    for i, cell in enumerate(code_cells):
         options = dict(find_comment_markers(cell.source))
         options.update(find_metadata_tags(cell.metadata))
         if options.get("skip") or options.get("check") is False:
@@ -141,6 +141,8 @@ def _compared(nb: nbformat.NotebookNode, patterns: list[tuple[str, str]]) -> dic
 
 
 def _difference(first: dict, second: dict) -> str:
+    """A unified diff of every cell whose compared outputs differ ("" if none)."""
+    parts = []
     for i in first:
         if first[i] != second.get(i):
             a = "\n".join(f"[{k}] {v}" for k, v in first[i]).splitlines()
@@ -148,8 +150,8 @@ def _difference(first: dict, second: dict) -> str:
             diff = difflib.unified_diff(
                 a, b, "this machine", "Prescott, 1 thread", lineterm="", n=1
             )
-            return f"code cell at index {i} differs:\n" + "\n".join(diff)
-    return ""
+            parts.append(f"Cell {i} (nbval's numbering):\n" + "\n".join(list(diff)[2:]))
+    return "\n".join(parts)
 
 
 def main(argv: list[str] | None = None) -> int:
