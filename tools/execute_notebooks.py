@@ -90,10 +90,12 @@ def _execute(path: str, portable: bool) -> str:
 
 
 def _strip_widgets(nb: nbformat.NotebookNode) -> list[int]:
-    """Drop ipywidgets state and widget views; return the cells that showed a view."""
+    """Drop ipywidgets state and widget views; return the cells (numbered as nbval
+    numbers them) that displayed a view."""
     nb.metadata.pop("widgets", None)
     shown = []
-    for i, cell in enumerate(nb.cells):
+    code_cells = (cell for cell in nb.cells if cell.cell_type == "code")
+    for i, cell in enumerate(code_cells):
         cell.metadata.pop("widgets", None)
         for out in cell.get("outputs", []):
             if WIDGET_VIEW in out.get("data", {}):
@@ -168,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted(
-        p
+        pathlib.Path(os.path.relpath(p))
         for p in (ROOT / "book").rglob("*.ipynb")
         if ".ipynb_checkpoints" not in p.parts
     )
@@ -192,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             for i in _strip_widgets(nbs[0]):
                 print(
-                    f"{path}: cell {i} displayed a live widget; its view is not stored "
+                    f"{path}: Cell {i} displayed a live widget; its view is not stored "
                     "(the book and nbval render figures statically)"
                 )
             for nb in nbs[1:]:
