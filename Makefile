@@ -102,9 +102,9 @@ test-nbval: venv  ## nbval: every notebook re-executed and compared with its out
 
 .PHONY: test-nbval-portable
 test-nbval-portable: venv  ## nbval again, under another OpenBLAS kernel, one thread
-	$(KERNEL_ENV) $(PORTABLE_ENV) $(PYTEST) $(NBVAL) book || { echo >&2 "A cell that fails only in \
-	this pass prints digits that depend on the BLAS kernel: see 'Portable outputs' in \
-	CONTRIBUTING.md."; exit 1; }
+	$(KERNEL_ENV) $(PORTABLE_ENV) $(PYTEST) $(NBVAL) book \
+	  || { echo >&2 "A cell that fails only in this pass prints digits that depend on" \
+	       "the BLAS kernel: see 'Portable outputs' in CONTRIBUTING.md."; exit 1; }
 
 .PHONY: test-notebooks
 test-notebooks: venv  ## both nbval passes, in parallel
