@@ -403,6 +403,8 @@ def test_mc_moments_against_closed_form_with_negative_control():
     se_cov = np.sqrt((Sigma**2 + np.outer(np.diag(Sigma), np.diag(Sigma))) / S)
     assert np.all(np.abs(cov - Sigma) < 5 * se_cov)
     assert not np.all(np.abs(1.1 * cov - Sigma) < 5 * se_cov)  # a 10% error is caught
+    two = bayes.mc_moments([0.0, 2.0])  # divisor S - 1: variance 2, standard error 1
+    assert (two[0][0], two[1][0, 0], two[2][0]) == (1.0, 2.0, 1.0)
     one_d = bayes.mc_moments(x[:, 0])
     assert one_d[1].shape == (1, 1) and one_d[1][0, 0] == pytest.approx(
         cov[0, 0], rel=1e-12
