@@ -483,6 +483,23 @@ def test_chapter_explicit_inverse_loses_the_digits(chapter):
     )
 
 
+def test_chapter_bayes_predicts_best_on_held_out_data(chapter):
+    """The chapter's held-out table: Bayes has the best log-likelihood of MLE, MAP and
+    Bayes, narrowly overall and clearly beyond the data (same random stream)."""
+    rng = np.random.default_rng(40)
+    bayes.sample_posterior(chapter["post"], 20, rng=rng)  # the figure's 20 polynomials
+    x_test, y_test = regression.make_lecture_data(200, rng=rng)
+    Phi_test = features(x_test, 5.0)
+    theta_map = regression.fit_map(chapter["Phi"], chapter["y"], noise_var=NOISE_VAR,
+                                   prior_var=PRIOR_VAR)
+    ll_map = stats.norm.logpdf(y_test, Phi_test @ theta_map, np.sqrt(NOISE_VAR))
+    ll_bayes = bayes.log_predictive_density(chapter["post"], Phi_test, y_test)
+    beyond = (x_test < chapter["x"].min()) | (x_test > chapter["x"].max())
+    assert ll_map.mean() < ll_bayes.mean() < ll_map.mean() + 0.05
+    assert ll_bayes[beyond].mean() > ll_map[beyond].mean() + 0.5
+    assert ll_bayes[~beyond].mean() < ll_map[~beyond].mean()  # insurance costs inside
+
+
 def test_chapter_evidence_claims(chapter):
     """Picks degree 4; -11.2 at degree 4 and -15.2 at degree 16 (printed to 0.1)."""
     scores = np.array(
