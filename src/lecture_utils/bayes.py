@@ -94,13 +94,13 @@ def fit_posterior(
     """
     Phi, y, noise_var, prior_var = _check_data(
         Phi, y, noise_var, prior_var, "fit_posterior")
-    D = Phi.shape[1]
+    D, sn, sp = Phi.shape[1], np.sqrt(noise_var), np.sqrt(prior_var)
     with np.errstate(over="ignore"):  # an overflow is reported just below
-        A = np.vstack([Phi / np.sqrt(noise_var), np.eye(D) / np.sqrt(prior_var)])
-        b = np.concatenate([y / np.sqrt(noise_var), np.zeros(D)])
+        A = np.vstack([Phi / sn, np.eye(D) / sp])  # [Φ/σ_n; I/σ_p]
+        b = np.concatenate([y / sn, np.zeros(D)])  # [y/σ_n; 0]
     _check_finite("fit_posterior", "Phi / sqrt(noise_var) and y", A, b)
     Q, R = linalg.qr(A, mode="economic")  # A = QR, so Λ = AᵀA = RᵀR
-    sign = np.where(np.diag(R) < 0, -1.0, 1.0)  # make the diagonal of R positive
+    sign = np.where(np.diag(R) < 0, -1.0, 1.0)  # for a positive diagonal
     Q, R = Q * sign, R * sign[:, np.newaxis]
     mean = linalg.solve_triangular(R, Q.T @ b)  # least squares: R m = Qᵀb
     _check_finite("fit_posterior", "the posterior mean", mean)
