@@ -1,181 +1,237 @@
-"""The Bayesian chapter's checkers recognise correct code and typical mistakes."""
+"""The Bayesian chapter's checkers: correct code passes, each known mistake is named,
+and hostile learner code (complex, 1e308, hanging, None, wrong shape, raising,
+mutating its inputs) gets a verdict instead of breaking the checker.
+
+The learner functions below are written out independently of the checker's own
+``mistakes`` table, the way a learner would write them.
+"""
 
 from __future__ import annotations
+
+import time
 
 import numpy as np
 import pytest
 
-from lecture_utils.exercises import Feedback
-from lecture_utils.exercises.bayes import (
-    _mc_cases,
-    _posterior_cases,
-    _predictive_cases,
-    check_mc_predictive,
-    check_posterior,
-    check_predictive_variance,
-    mc_predictive_density_reference,
-    posterior_reference,
-    predictive_variance_reference,
-)
+import lecture_utils
+from lecture_utils.exercises import bayes as ex
+from lecture_utils.feedback import Kind
 
 # --------------------------------------------------------------------------- references
 
 
-def test_posterior_reference_is_the_textbook_formula():
-    for Phi, y, nv, pv in _posterior_cases():
+def test_references_are_private_and_match_independent_formulas():
+    assert ex.__all__ == ["check_mc_predictive", "check_posterior"]
+    assert not any("reference" in name for name in dir(ex))  # no public references
+    assert not hasattr(lecture_utils, "check_posterior")  # checkers stay in exercises
+    for Phi, y, nv, pv in ex._posterior_cases():
         precision = Phi.T @ Phi / nv + np.eye(Phi.shape[1]) / pv
-        mean, cov = posterior_reference(Phi, y, nv, pv)
+        mean, cov = ex._posterior(Phi, y, nv, pv)
         np.testing.assert_allclose(cov, np.linalg.inv(precision), rtol=1e-10)
-        np.testing.assert_allclose(mean, np.linalg.solve(precision, Phi.T @ y / nv), rtol=1e-10)
-
-
-def test_predictive_variance_reference_is_the_diagonal():
-    for P, C, nv in _predictive_cases():
         np.testing.assert_allclose(
-            predictive_variance_reference(P, C, nv), np.diag(P @ C @ P.T) + nv, rtol=1e-12
+            mean, np.linalg.solve(precision, Phi.T @ y / nv), rtol=1e-10
         )
-
-
-def test_mc_reference_is_a_loop_over_samples():
-    for P, y, T, nv in _mc_cases():
-        loop = np.zeros(len(y))
-        for theta in T:
-            f = P @ theta
-            loop += np.exp(-0.5 * (y - f) ** 2 / nv) / np.sqrt(2 * np.pi * nv)
-        np.testing.assert_allclose(mc_predictive_density_reference(P, y, T, nv),
-                                   loop / len(T), rtol=1e-12)
+    for P, y, T, nv in ex._mc_cases():
+        loop = sum(
+            np.exp(-0.5 * (y - P @ t) ** 2 / nv) / np.sqrt(2 * np.pi * nv) for t in T
+        )
+        np.testing.assert_allclose(
+            ex._mc_predictive(P, y, T, nv), loop / len(T), rtol=1e-12
+        )
 
 
 # --------------------------------------------------------------------------- posterior
 
 
-def good_posterior(Phi, y, noise_var, prior_var):
-    precision = Phi.T @ Phi / noise_var + np.eye(Phi.shape[1]) / prior_var
+def textbook(precision, Phi, y, noise_var):
     cov = np.linalg.inv(precision)
     return cov @ Phi.T @ y / noise_var, cov
 
 
-def _post(precision_fn, mean_scale=1.0, return_precision=False):
-    def posterior(Phi, y, nv, pv):
-        precision = precision_fn(Phi, nv, pv)
-        cov = np.linalg.inv(precision)
-        mean = cov @ Phi.T @ y / nv * mean_scale
-        return mean, (precision if return_precision else cov)
-    return posterior
+def good_posterior(Phi, y, noise_var, prior_var):
+    precision = Phi.T @ Phi / noise_var + np.eye(Phi.shape[1]) / prior_var
+    return textbook(precision, Phi, y, noise_var)
+
+
+def prior_covariance_added(Phi, y, noise_var, prior_var):
+    precision = Phi.T @ Phi / noise_var + prior_var * np.eye(Phi.shape[1])
+    return textbook(precision, Phi, y, noise_var)
+
+
+def swapped_variances(Phi, y, noise_var, prior_var):
+    return good_posterior(Phi, y, prior_var, noise_var)
+
+
+def no_prior(Phi, y, noise_var, prior_var):
+    return textbook(Phi.T @ Phi / noise_var, Phi, y, noise_var)
+
+
+def mean_without_noise_var(Phi, y, noise_var, prior_var):
+    mean, cov = good_posterior(Phi, y, noise_var, prior_var)
+    return mean * noise_var, cov
+
+
+def precision_returned(Phi, y, noise_var, prior_var):
+    mean, cov = good_posterior(Phi, y, noise_var, prior_var)
+    return mean, np.linalg.inv(cov)
 
 
 def test_posterior_correct():
-    fb = check_posterior(good_posterior)
-    assert isinstance(fb, Feedback) and fb.passed
-    assert "gives the reference result on all 3 test cases" in str(fb)
+    fb = ex.check_posterior(good_posterior)
+    assert fb.passed and fb.kind is Kind.CORRECT
 
 
 @pytest.mark.parametrize(
-    ("wrong", "diagnosis"),
+    "wrong",
     [
-        (_post(lambda P, nv, pv: P.T @ P / nv + np.eye(P.shape[1]) * pv),
-         "not prior_var * I"),
-        (lambda Phi, y, nv, pv: good_posterior(Phi, y, pv, nv),
-         "noise_var and prior_var are swapped"),
-        (_post(lambda P, nv, pv: P.T @ P / nv), "the prior term I / prior_var is missing"),
-        (lambda Phi, y, nv, pv: (np.linalg.inv(Phi.T @ Phi / nv + np.eye(Phi.shape[1]) / pv)
-                                 @ Phi.T @ y, good_posterior(Phi, y, nv, pv)[1]),
-         "the mean is missing the factor 1 / noise_var"),
-        (_post(lambda P, nv, pv: P.T @ P / nv + np.eye(P.shape[1]) / pv, return_precision=True),
-         "you returned the precision"),
+        prior_covariance_added,
+        swapped_variances,
+        no_prior,
+        mean_without_noise_var,
+        precision_returned,
     ],
 )
-def test_posterior_mistakes(wrong, diagnosis):
-    fb = check_posterior(wrong)
-    assert not fb.passed
-    assert diagnosis in str(fb)
+def test_posterior_mistakes_are_named(wrong):
+    fb = ex.check_posterior(wrong)
+    assert not fb.passed and fb.kind is Kind.MISTAKE and fb.case == 1
 
 
-def test_posterior_generic_diagnoses():
-    fb = check_posterior(lambda Phi, y, nv, pv: good_posterior(Phi, y, nv, pv)[0])
-    assert not fb and "should return a tuple (mean, cov)" in str(fb)
-    fb = check_posterior(lambda Phi, y, nv, pv: tuple(
-        np.atleast_2d(a) if a.ndim == 1 else a for a in good_posterior(Phi, y, nv, pv)))
-    assert not fb and "mean has the right numbers but shape (1, 3)" in str(fb)
-    fb = check_posterior(lambda Phi, y, nv, pv: None)
-    assert not fb and "should return a tuple" in str(fb)
-
-    def raises(Phi, y, nv, pv):
-        return np.linalg.solve(Phi, y), None  # Phi is not square
-
-    fb = check_posterior(raises)
-    assert not fb and "raised LinAlgError" in str(fb)
+def test_posterior_mistake_messages_are_distinct():
+    messages = {
+        ex.check_posterior(w).message
+        for w in [
+            prior_covariance_added,
+            swapped_variances,
+            no_prior,
+            mean_without_noise_var,
+            precision_returned,
+        ]
+    }
+    assert len(messages) == 5
 
 
-# --------------------------------------------------------------------------- predictive variance
+def test_posterior_hostile_answers():
+    complex_ = ex.check_posterior(
+        lambda *a: (good_posterior(*a)[0] + 5j, good_posterior(*a)[1])
+    )
+    assert complex_.kind is Kind.COMPLEX and not complex_
+    huge = ex.check_posterior(
+        lambda Phi, y, nv, pv: (
+            np.full(Phi.shape[1], 1e308),
+            np.full((Phi.shape[1],) * 2, 1e308),
+        )
+    )
+    assert not huge and huge.kind is Kind.VALUES
+    overflow = ex.check_posterior(
+        lambda *a: (good_posterior(*a)[0] * 1e308, good_posterior(*a)[1])
+    )
+    assert not overflow and overflow.kind in (Kind.NON_FINITE, Kind.FACTOR, Kind.VALUES)
+    none = ex.check_posterior(lambda *a: None)
+    assert none.kind is Kind.WRONG_TYPE  # a tuple (mean, cov) was asked for
+    column = ex.check_posterior(
+        lambda *a: (good_posterior(*a)[0][:, None], good_posterior(*a)[1])
+    )
+    assert column.kind is Kind.SHAPE and "Reshape" in column.message
+    raising = ex.check_posterior(lambda *a: np.linalg.inv(np.zeros((2, 2))))
+    assert raising.kind is Kind.EXCEPTION
+    assert isinstance(raising.exception, np.linalg.LinAlgError)
 
 
-def good_predictive_variance(Phi_new, cov, noise_var):
-    return np.sum((Phi_new @ cov) * Phi_new, axis=1) + noise_var
+def test_posterior_hanging_function_times_out():
+    def hangs(*args):
+        while True:
+            time.sleep(0.01)
+
+    start = time.perf_counter()
+    fb = ex.check_posterior(hangs, time_limit=0.3)
+    assert fb.kind is Kind.TIMEOUT and time.perf_counter() - start < 5
 
 
-def test_predictive_variance_correct():
-    assert check_predictive_variance(good_predictive_variance)
+def test_learner_that_mutates_its_inputs_is_judged_on_clean_copies():
+    def wrong_and_mutating(Phi, y, noise_var, prior_var):
+        result = prior_covariance_added(Phi, y, noise_var, prior_var)
+        Phi *= 0.0  # spoils the caller's arrays
+        y += 1.0
+        return result
+
+    fb = ex.check_posterior(wrong_and_mutating)
+    assert fb.kind is Kind.MISTAKE  # the mistake was replayed on untouched inputs
+    assert ex.check_posterior(good_posterior).passed
 
 
-@pytest.mark.parametrize(
-    ("wrong", "diagnosis"),
-    [
-        (lambda P, C, nv: np.sum((P @ C) * P, axis=1), "add noise_var"),
-        (lambda P, C, nv: np.sum((P @ C) * P, axis=1) + np.sqrt(nv),
-         "noise standard deviation sqrt(noise_var)"),
-        (lambda P, C, nv: P @ C @ P.T + nv * np.eye(P.shape[0]), "its diagonal"),
-        (lambda P, C, nv: P @ C @ P.T + nv, "take its diagonal and add noise_var"),
-    ],
-)
-def test_predictive_variance_mistakes(wrong, diagnosis):
-    fb = check_predictive_variance(wrong)
-    assert not fb.passed
-    assert diagnosis in str(fb)
-
-
-def test_predictive_variance_generic_factor():
-    fb = check_predictive_variance(lambda P, C, nv: 2 * good_predictive_variance(P, C, nv))
-    assert not fb and "off by a constant factor: every entry is 2 times" in str(fb)
-
-
-# --------------------------------------------------------------------------- Monte Carlo
+# ------------------------------------------------------------------------ Monte Carlo
 
 
 def good_mc(Phi_new, y_new, theta_samples, noise_var):
     f = theta_samples @ Phi_new.T  # (S, M)
-    dens = np.exp(-((y_new - f) ** 2) / (2 * noise_var)) / np.sqrt(2 * np.pi * noise_var)
+    dens = np.exp(-0.5 * (y_new - f) ** 2 / noise_var) / np.sqrt(2 * np.pi * noise_var)
     return dens.mean(axis=0)
 
 
-def _log_dens(P, y, T, nv):
-    f = T @ P.T
-    return -((y - f) ** 2) / (2 * nv) - 0.5 * np.log(2 * np.pi * nv)
+def log_densities(Phi_new, y_new, theta_samples, noise_var):
+    f = theta_samples @ Phi_new.T
+    return -0.5 * (y_new - f) ** 2 / noise_var - 0.5 * np.log(2 * np.pi * noise_var)
+
+
+def geometric_mean(*args):
+    return np.exp(log_densities(*args).mean(axis=0))
+
+
+def mean_log_density(*args):
+    return log_densities(*args).mean(axis=0)
+
+
+def plug_in(Phi_new, y_new, theta_samples, noise_var):
+    return good_mc(Phi_new, y_new, theta_samples.mean(axis=0)[None, :], noise_var)
+
+
+def summed(Phi_new, y_new, theta_samples, noise_var):
+    return good_mc(Phi_new, y_new, theta_samples, noise_var) * len(theta_samples)
+
+
+def variance_as_sd(Phi_new, y_new, theta_samples, noise_var):
+    return good_mc(Phi_new, y_new, theta_samples, noise_var**2)
 
 
 def test_mc_correct():
-    assert check_mc_predictive(good_mc)
+    fb = ex.check_mc_predictive(good_mc)
+    assert fb.passed and fb.kind is Kind.CORRECT
 
 
 @pytest.mark.parametrize(
-    ("wrong", "diagnosis"),
-    [
-        (lambda P, y, T, nv: _log_dens(P, y, T, nv).mean(axis=0), "you averaged the log-densities"),
-        (lambda P, y, T, nv: np.exp(_log_dens(P, y, T, nv).mean(axis=0)), "geometric mean"),
-        (lambda P, y, T, nv: np.exp(_log_dens(P, y, T.mean(axis=0, keepdims=True), nv))[0],
-         "you plugged the average parameter"),
-        (lambda P, y, T, nv: np.exp(_log_dens(P, y, T, nv)).sum(axis=0),
-         "divide by the number of samples S"),
-        (lambda P, y, T, nv: np.exp(_log_dens(P, y, T, nv**2)).mean(axis=0),
-         "you used it as a standard deviation"),
-    ],
+    "wrong", [geometric_mean, mean_log_density, plug_in, summed, variance_as_sd]
 )
-def test_mc_mistakes(wrong, diagnosis):
-    fb = check_mc_predictive(wrong)
-    assert not fb.passed
-    assert diagnosis in str(fb)
+def test_mc_mistakes_are_named(wrong):
+    fb = ex.check_mc_predictive(wrong)
+    assert not fb.passed and fb.kind is Kind.MISTAKE
 
 
-def test_mc_wrong_axis_is_a_shape_error():
-    fb = check_mc_predictive(lambda P, y, T, nv: np.exp(_log_dens(P, y, T, nv)).mean(axis=1))
-    assert not fb and "should have shape (4,)" in str(fb)
+def test_mc_mistake_messages_are_distinct():
+    messages = {
+        ex.check_mc_predictive(w).message
+        for w in [geometric_mean, mean_log_density, plug_in, summed, variance_as_sd]
+    }
+    assert len(messages) == 5
+
+
+def test_mc_hostile_answers():
+    assert ex.check_mc_predictive(lambda *a: good_mc(*a) + 5j).kind is Kind.COMPLEX
+    huge = ex.check_mc_predictive(lambda P, y, T, nv: np.full(len(y), 1e308))
+    assert not huge and huge.kind is Kind.VALUES
+    assert ex.check_mc_predictive(lambda *a: None).kind is Kind.NO_RESULT
+    per_sample = ex.check_mc_predictive(
+        lambda P, y, T, nv: np.exp(log_densities(P, y, T, nv))
+    )  # (S, M), not averaged
+    assert per_sample.kind is Kind.SHAPE
+    nan = ex.check_mc_predictive(lambda *a: good_mc(*a) * np.nan)
+    assert nan.kind is Kind.NON_FINITE
+
+
+def test_mc_hanging_function_times_out():
+    def hangs(*args):
+        while True:
+            pass
+
+    start = time.perf_counter()
+    assert ex.check_mc_predictive(hangs, time_limit=0.3).kind is Kind.TIMEOUT
+    assert time.perf_counter() - start < 5  # the limit reached the engine
