@@ -39,7 +39,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from conftest import HTML, ROOT  # noqa: E402
+from conftest import HTML, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -195,7 +195,8 @@ DENSITY = """async () => {
     if (!src || /\\.svg($|\\?)/.test(src) || src.startsWith('data:image/svg')) continue;
     const natural = await load(src);
     const ratio = img.offsetWidth ? img.offsetHeight / img.offsetWidth : null;
-    if (natural < 2 * width - 1) bad.push(`${src.slice(-40)}: ${natural} < 2 x ${width}`);
+    if (natural < 2 * width - 1)
+      bad.push(`${src.slice(-40)}: ${natural} < 2 x ${width}`);
     if (ratio !== null && img.naturalWidth && Math.abs(
         ratio - img.naturalHeight / img.naturalWidth) > 0.02)
       bad.push(`${src.slice(-40)}: aspect ratio changed`);
@@ -313,7 +314,9 @@ def problems(m: dict, later: tuple[int, int, int]) -> list[str]:
             f"requests) > budget {COLD_BYTES / 1e6} MB ({COLD_GZIP_BYTES / 1e6} MB)"
         )
     if later[0] > LATER_BYTES:
-        out.append(f"as a later page {later[0] / 1e3:.0f} KB > {LATER_BYTES / 1e3:.0f} KB")
+        out.append(
+            f"as a later page {later[0] / 1e3:.0f} KB > {LATER_BYTES / 1e3:.0f} KB"
+        )
     side = m["sideways_1280"]
     if side["page"] > 0 or side["blocks"]:
         out.append(
@@ -338,12 +341,16 @@ def problems(m: dict, later: tuple[int, int, int]) -> list[str]:
     for mode in ("light", "dark"):
         low = [c for c in m[f"contrast_{mode}"] if c["ratio"] < MIN_CONTRAST]
         if low:
-            out.append(f"slider labels below {MIN_CONTRAST}:1 in {mode} mode: {low[:3]}")
+            out.append(
+                f"slider labels below {MIN_CONTRAST}:1 in {mode} mode: {low[:3]}"
+            )
     severe = [v for v in m.get("axe", []) if v["impact"] in ("critical", "serious")]
     if severe:
         out.append(f"axe critical/serious: {severe}")
     if m["tabs"] is not None and m["tabs"] > MAX_TABS_TO_SLIDER:
-        out.append(f"{m['tabs']} Tab presses to the first slider > {MAX_TABS_TO_SLIDER}")
+        out.append(
+            f"{m['tabs']} Tab presses to the first slider > {MAX_TABS_TO_SLIDER}"
+        )
     for kind, what in (
         ("external", "requests to other hosts"),
         ("failed", "failed requests"),
@@ -358,7 +365,9 @@ def problems(m: dict, later: tuple[int, int, int]) -> list[str]:
 def browser() -> Iterator[object]:
     playwright_api = pytest.importorskip("playwright.sync_api")
     if not pathlib.Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: run `make deps` (installs Debian's chromium)")
+        pytest.fail(
+            f"{CHROMIUM} not found: run `make deps` (installs Debian's chromium)"
+        )
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
@@ -373,7 +382,8 @@ def test_every_page(book_server: str, browser: object) -> None:
     report = {}
     for path in pages:
         found = problems(
-            measure(browser, book_server, path), measure_later(browser, book_server, path)
+            measure(browser, book_server, path),
+            measure_later(browser, book_server, path),
         )
         if found:
             report[path] = found
@@ -427,8 +437,19 @@ def main() -> None:
 
     server, base = _serve()
     head = (
-        "page", "cold KB", "gz KB", "req", "later KB", "blocks>1280", "page>390",
-        "height", "imgs<2x", "contrast L/D", "axe crit/ser", "tabs", "time s",
+        "page",
+        "cold KB",
+        "gz KB",
+        "req",
+        "later KB",
+        "blocks>1280",
+        "page>390",
+        "height",
+        "imgs<2x",
+        "contrast L/D",
+        "axe crit/ser",
+        "tabs",
+        "time s",
     )
     print(" | ".join(head))
     import time
@@ -446,13 +467,26 @@ def main() -> None:
                 min([c["ratio"] for c in m[f"contrast_{k}"]], default=float("nan"))
                 for k in ("light", "dark")
             ]
-            print(" | ".join(str(x) for x in (
-                path, round(m["cold"][0] / 1e3), round(m["cold"][1] / 1e3), m["cold"][2],
-                round(later[0] / 1e3), len(m["sideways_1280"]["blocks"]),
-                m["sideways_390"], m["height_1280"], len(m["density"]),
-                f"{low[0]:.1f}/{low[1]:.1f}", f"{crit}/{ser}", m["tabs"],
-                f"{time.perf_counter() - start:.1f}",
-            )))
+            print(
+                " | ".join(
+                    str(x)
+                    for x in (
+                        path,
+                        round(m["cold"][0] / 1e3),
+                        round(m["cold"][1] / 1e3),
+                        m["cold"][2],
+                        round(later[0] / 1e3),
+                        len(m["sideways_1280"]["blocks"]),
+                        m["sideways_390"],
+                        m["height_1280"],
+                        len(m["density"]),
+                        f"{low[0]:.1f}/{low[1]:.1f}",
+                        f"{crit}/{ser}",
+                        m["tabs"],
+                        f"{time.perf_counter() - start:.1f}",
+                    )
+                )
+            )
             other = sorted({f"{v['id']}({v['impact']})" for v in axe})
             if other:
                 print("    axe:", ", ".join(other))
