@@ -36,7 +36,9 @@ def test_mathjax_is_served_by_the_book(book_build: BuildResult) -> None:
     assert (HTML / "_static" / "mathjax" / "tex-chtml.js").is_file()
     page = (HTML / "book" / "intro" / "networks.html").read_text()
     # Sphinx appends ?v=<checksum> when the file already exists from an earlier build.
-    assert re.search(r'src="\.\./\.\./_static/mathjax/tex-chtml\.js(\?v=[0-9a-f]+)?"', page)
+    assert re.search(
+        r'src="\.\./\.\./_static/mathjax/tex-chtml\.js(\?v=[0-9a-f]+)?"', page
+    )
 
 
 def test_execution_table_lists_every_notebook(book_build: BuildResult) -> None:
