@@ -163,6 +163,23 @@ SIDEWAYS = """() => {
   return {page: root.scrollWidth - root.clientWidth, blocks: blocks};
 }"""
 
+# Does an 88-column line (ruff's limit for the notebooks) fit the code box?
+FIT88 = """() => {
+  const pre = document.querySelector('main div.cell_input div.highlight pre')
+      || document.querySelector('main div.highlight pre');
+  if (!pre) return null;
+  const probe = document.createElement('span');
+  probe.textContent = 'x'.repeat(88);
+  probe.style.whiteSpace = 'pre';
+  pre.appendChild(probe);
+  const need = probe.getBoundingClientRect().width;
+  probe.remove();
+  const style = getComputedStyle(pre);
+  const room = pre.clientWidth - parseFloat(style.paddingLeft)
+      - parseFloat(style.paddingRight);
+  return {need: Math.ceil(need), room: Math.floor(room), font: style.fontSize};
+}"""
+
 RAW_TEX = r"""() => {
   const main = document.querySelector('main') || document.body;
   const copy = main.cloneNode(true);
@@ -272,6 +289,7 @@ def measure(browser: object, base: str, path: str, axe: bool = True) -> dict:
         result["tabs"] = _tabs_to_slider(page)  # early: focus starts at the top
         result["title"] = page.title()
         result["sideways_1280"] = page.evaluate(SIDEWAYS)
+        result["fit88"] = page.evaluate(FIT88)
         result["height_1280"] = page.evaluate("document.documentElement.scrollHeight")
         result["tex"] = page.evaluate(RAW_TEX)
         result["no_alt"] = page.evaluate(
@@ -296,14 +314,23 @@ def measure(browser: object, base: str, path: str, axe: bool = True) -> dict:
     return result
 
 
-def measure_later(browser: object, base: str, path: str) -> tuple[int, int, int]:
-    """What a page transfers when the reader has already seen the start page."""
-    context = browser.new_context(viewport={"width": WIDE, "height": 900})
-    try:
-        Visit(context, f"{base}/index.html").page.close()
-        return Visit(context, f"{base}/{path}").transferred()
-    finally:
-        context.close()
+class LaterPages:
+    """A reader who has already seen the start page: what does the next page cost?"""
+
+    def __init__(self, browser: object, base: str) -> None:
+        self.base = base
+        self.context = browser.new_context(viewport={"width": WIDE, "height": 900})
+        Visit(self.context, f"{base}/index.html").page.close()
+
+    def measure(self, path: str) -> tuple[int, int, int]:
+        visit = Visit(self.context, f"{self.base}/{path}")
+        try:
+            return visit.transferred()
+        finally:
+            visit.page.close()
+
+    def close(self) -> None:
+        self.context.close()
 
 
 def problems(m: dict, later: tuple[int, int, int]) -> list[str]:
@@ -325,6 +352,12 @@ def problems(m: dict, later: tuple[int, int, int]) -> list[str]:
         out.append(
             f"at {WIDE} px: page {side['page']} px too wide; "
             f"{len(side['blocks'])} blocks scroll sideways: {side['blocks'][:3]}"
+        )
+    fit = m["fit88"]
+    if fit is not None and fit["need"] > fit["room"]:
+        out.append(
+            f"an 88-column code line needs {fit['need']} px, the code box has "
+            f"{fit['room']} px at {WIDE} px"
         )
     if m["sideways_390"] > 0:
         out.append(f"at {PHONE} px the page scrolls sideways by {m['sideways_390']} px")
@@ -383,13 +416,14 @@ def test_every_page(book_server: str, browser: object) -> None:
     pages = _pages()
     assert len(pages) >= 5, f"too few pages built: {pages}"
     report = {}
-    for path in pages:
-        found = problems(
-            measure(browser, book_server, path),
-            measure_later(browser, book_server, path),
-        )
-        if found:
-            report[path] = found
+    later = LaterPages(browser, book_server)
+    try:
+        for path in pages:
+            found = problems(measure(browser, book_server, path), later.measure(path))
+            if found:
+                report[path] = found
+    finally:
+        later.close()
     assert report == {}, "\n".join(f"{k}: {'; '.join(v)}" for k, v in report.items())
 
 
@@ -441,6 +475,7 @@ def main() -> None:
         "contrast L/D",
         "axe crit/ser",
         "tabs",
+        "88 cols px need/room",
         "time s",
     )
     print(" | ".join(head))
@@ -448,10 +483,11 @@ def main() -> None:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        later_pages = LaterPages(browser, base)
         for path in _pages():
             start = time.perf_counter()
             m = measure(browser, base, path)
-            later = measure_later(browser, base, path)
+            later = later_pages.measure(path)
             axe = m.get("axe", [])
             crit = sum(v["n"] for v in axe if v["impact"] == "critical")
             ser = sum(v["n"] for v in axe if v["impact"] == "serious")
@@ -475,6 +511,7 @@ def main() -> None:
                         f"{low[0]:.1f}/{low[1]:.1f}",
                         f"{crit}/{ser}",
                         m["tabs"],
+                        m["fit88"] and f"{m['fit88']['need']}/{m['fit88']['room']}",
                         f"{time.perf_counter() - start:.1f}",
                     )
                 )
