@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | cksum
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider
 NBVAL  := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: venv deps book test lint test-unit test-notebooks test-book refresh bench lab clean
+.PHONY: venv deps book test lint test-unit test-notebooks test-book refresh bench lab clean npm pdf
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,10 +17,17 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)  ## the virtual environment with the exact pins
 
-deps: venv  ## + Debian's Chromium for the browser test
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js >= 18 (e.g. apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
+npm: node_modules/.package-lock.json  ## KaTeX (maths at build time), axe-core (browser test): pinned in package-lock.json
+
+deps: venv npm  ## + Debian's Chromium for the browser test
 	bash tools/install_chromium.sh
 
-book: venv  ## build the book into _build/html (warnings are errors)
+book: venv npm  ## build the book into _build/html (warnings are errors)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is in $(CURDIR)/_build/html/index.html"
 
@@ -41,6 +48,9 @@ refresh: venv  ## re-execute every notebook (twice, checking reproducibility) an
 
 bench: venv
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
+
+pdf: venv npm  ## the whole book as one PDF in _build/pdf/, printed by Chromium
+	$(BIN)/python tools/print_pdf.py
 
 lab: venv
 	$(BIN)/jupyter lab book/
