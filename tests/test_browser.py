@@ -429,25 +429,23 @@ def test_every_page(book_server: str, browser: object) -> None:
 
 def test_static_slider_changes_the_figure(book_server: str, browser: object) -> None:
     context = browser.new_context(viewport={"width": WIDE, "height": 900})
+    shown = (
+        "el => [...el.querySelectorAll('.lu-frames img')]"
+        ".filter(i => i.style.display !== 'none')"
+    )
+    loaded = shown + ".every(i => i.complete && i.naturalWidth > 0)"
     try:
         visit = Visit(context, f"{book_server}/book/intro/networks.html")
         figure = visit.page.locator(".lu-interactive").first
-        visible = (
-            "el => [...el.querySelectorAll('img')]"
-            ".filter(i => i.offsetWidth > 0).map(i => i.currentSrc || i.src)"
-        )
         figure.scroll_into_view_if_needed()
-        before = figure.evaluate(visible)
-        assert len(before) == 1, "exactly one frame should be visible"
+        visit.page.wait_for_function(loaded, arg=figure.element_handle())
+        before = figure.evaluate(shown + ".map(i => i.currentSrc)")
+        assert len(before) == 1, "exactly one frame should be shown"
         slider = figure.locator("input[type=range]").first
         slider.focus()
         visit.page.keyboard.press("End")  # the keyboard moves it (fires input)
-        visit.page.wait_for_function(
-            "el => [...el.querySelectorAll('img')].some(i => i.offsetWidth > 0"
-            " && i.complete && i.naturalWidth > 0)",
-            arg=figure.element_handle(),
-        )
-        after = figure.evaluate(visible)
+        visit.page.wait_for_function(loaded, arg=figure.element_handle())
+        after = figure.evaluate(shown + ".map(i => i.currentSrc)")
         assert len(after) == 1
         assert after != before, "moving the slider did not change the figure"
         label = figure.locator("output").first.text_content()
@@ -455,6 +453,44 @@ def test_static_slider_changes_the_figure(book_server: str, browser: object) -> 
         assert visit.console == [] and visit.failed == []
     finally:
         context.close()
+
+
+PRINTED = """() => {
+  const shown = e => e.offsetParent !== null && getComputedStyle(e).display !== 'none';
+  const wide = [...document.querySelectorAll('main pre')]
+      .filter(e => shown(e) && e.scrollWidth > e.clientWidth + 1).length;
+  const solutions = [...document.querySelectorAll('.solution')];
+  return {
+    wide: wide,
+    controls: [...document.querySelectorAll(
+        '.toggle-button, button.copybtn, .bd-sidebar-primary, .lu-slider, '
+        + 'details.hide > summary'
+      )].filter(shown).length,
+    solutions: solutions.length,
+    solutionsOpen: solutions.filter(s => !s.classList.contains('toggle-hidden')
+        && [...s.children].slice(1).some(shown)).length,
+    labelled: solutions.filter(s => /Solution/.test(s.textContent.slice(0, 80))).length,
+    detours: document.querySelectorAll('details.deeper').length,
+    detoursOpen: document.querySelectorAll('details.deeper[open]').length,
+  };
+}"""
+
+
+def test_print_layout(book_server: str, browser: object) -> None:
+    """Printed, code wraps, no controls print, solutions and detours print open."""
+    context = browser.new_context(viewport={"width": 800, "height": 1100})
+    try:
+        page = Visit(context, f"{book_server}/book/backprop.html").page
+        page.emulate_media(media="print")
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        printed = page.evaluate(PRINTED)
+    finally:
+        context.close()
+    assert printed["wide"] == 0, f"{printed['wide']} code blocks cut off on paper"
+    assert printed["controls"] == 0, "buttons, sidebars or sliders would be printed"
+    assert printed["solutions"] > 0
+    assert printed["solutionsOpen"] == printed["labelled"] == printed["solutions"]
+    assert printed["detoursOpen"] == printed["detours"]
 
 
 def main() -> None:
