@@ -104,11 +104,6 @@ class Visit:
         page.on("pageerror", lambda e: self.console.append(f"page error: {e}"))
         # networkidle also lets the root index.html follow its redirect.
         page.goto(url, wait_until="networkidle")
-        # Only the pages of the MathJax era typeset in the browser: wait for it.
-        page.evaluate(
-            "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-            " ? MathJax.startup.promise.then(() => true) : true"
-        )
         self.page = page
 
     def _on_request(self, request: object) -> None:
