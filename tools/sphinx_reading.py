@@ -120,6 +120,10 @@ _PAGE_FIXES = [
 ]
 
 
+_ICON_RULES = re.compile(r'(?:\.fa-[\w-]+:(?:before|after),?)+\{content:"[^"]*"\}')
+_ICON_FONTS = re.compile(r"@font-face\{[^}]*Font Awesome[^}]*\}")
+
+
 def _page_context(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
 ) -> None:
@@ -144,6 +148,13 @@ def _fix_pages(app: Sphinx, exception: Exception | None) -> None:
             text = pattern.sub(new, text)
         if text != original:
             page.write_text(text, encoding="utf-8")
+    # The theme's stylesheet carries the icon font's 1,900 glyph rules (86 KB).
+    theme_css = out / "_static" / "styles" / "pydata-sphinx-theme.css"
+    if theme_css.is_file():
+        css = theme_css.read_text(encoding="utf-8")
+        slim = _ICON_RULES.sub("", _ICON_FONTS.sub("", css))
+        if slim != css:
+            theme_css.write_text(slim, encoding="utf-8")
     # Nothing loads them any more: keep them out of the site (and the offline zip).
     for unused in (
         "scripts/fontawesome.js",
