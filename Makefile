@@ -74,9 +74,13 @@ deps: venv $(NPM_STAMP)  ## venv + Debian's Chromium + npm packages: all `make t
 # --- building ---------------------------------------------------------------------
 
 .PHONY: book
-book: venv  ## build the book into _build/html (warnings are errors)
+book: venv $(NPM_STAMP)  ## build the book into _build/html (warnings are errors; KaTeX needs npm)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "The book is in $(CURDIR)/_build/html/index.html"
+
+.PHONY: pdf
+pdf: deps  ## the whole book as one PDF in _build/pdf/, printed by Chromium
+	$(BIN)/python tools/print_pdf.py
 
 # --- testing ----------------------------------------------------------------------
 

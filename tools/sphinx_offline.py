@@ -3,8 +3,8 @@
 Jupyter Book 1 always loads ``sphinx_thebe``, which writes a configuration
 script naming a CDN address (and, on some versions, writes it twice, a console
 error). The book does not offer Thebe (it needs a remote kernel), so this
-extension removes sphinx-thebe's event handlers and its stylesheet. MathJax comes from
-``sphinx-mathjax-offline``; widget managers are switched off in ``_config.yml``.
+extension removes sphinx-thebe's event handlers and its stylesheet. The maths is rendered
+at build time (``sphinx_katex``); widget managers are switched off in ``_config.yml``.
 """
 
 from __future__ import annotations

@@ -7,11 +7,14 @@ renderings of the same "plot as a function of parameters":
 * **widgets** (a local Jupyter kernel): one ``ipywidgets`` slider per
   parameter; moving one redraws the figure by calling ``draw`` again.
 * **static** (the built book, and every automated execution): every frame is
-  drawn once in advance, stored as PNG in a self-contained HTML snippet, and an
+  drawn once in advance at twice its displayed size (crisp on high-density
+  screens), stored as a palette PNG in a self-contained HTML snippet, and an
   HTML range slider per parameter switches which frame is visible. No server,
   no kernel and no external script: a few lines of inline JavaScript do it. The
   PNGs are written without timestamps, so the snippet is byte-for-byte
-  reproducible and nbval can compare it with the stored output.
+  reproducible and nbval can compare it with the stored output. The book build
+  (``tools/sphinx_reading.py``) moves the frames into image files that the
+  browser fetches only when they are shown.
 
 Which rendering is used
 -----------------------
@@ -31,10 +34,12 @@ expression of a cell::
 
     interactive_figure(
         draw,
-        {"h": [1.0, 0.5, 0.1, 0.01]},
-        alt="Secant of f through x and x + h = {h}; it approaches the tangent.",
+        {"lam": [0.0, 0.1, 1.0, 10.0]},
+        labels={"lam": "λ"},
+        alt="Ridge fit with regularisation λ = {lam}; the curve flattens.",
     )
 
+``labels`` gives each slider its mathematical notation (default: the name).
 ``alt`` is a template formatted with the parameter values of each frame: every
 frame gets its own alternative text. Keep the number of frames (the product of
 the parameter list lengths) modest, ~30 at most: each frame is a PNG that every
@@ -53,6 +58,8 @@ Examples
 >>> html = fig._repr_html_()
 >>> html.count('<img ')
 2
+>>> 'width="640"' in html  # displayed size; the PNG is twice as wide
+True
 >>> 'Line of slope 2' in html
 True
 """
@@ -62,43 +69,77 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import inspect
 import io
 import itertools
+import json
 import os
+import string
 from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib
+from PIL import Image
 
-from .validation import check_int
+from ._validation import as_int, check_instance, describe, fail
 
 __all__ = ["StaticFigure", "interactive_figure", "resolve_mode"]
 
 _ENV = "LECTURE_UTILS_INTERACTIVE"
 _MODES = ("static", "widgets")
+_MAX_FRAMES = 64
+_COLOURS = 128  # palette size of a stored frame: small PNGs, identical bytes per run
 
-# One inline handler shared by all sliders of one figure: compute the flat
-# frame index (row-major over the parameters, as itertools.product) and show
-# only that frame. Kept tiny and dependency-free on purpose.
+# Three grid columns (name, track, value): the tracks of all sliders align. The
+# inline styles make it work in a notebook too; the book's stylesheet adds colours.
+_GRID = (
+    "display:grid;grid-template-columns:max-content minmax(6em,22em) max-content;"
+    "gap:0.25em 0.75em;align-items:center;margin:0.5em 0"
+)
+_TRACK = "width:100%;min-height:24px;margin:0"
+_HIDDEN = ";display:none"
+
+# One inline handler for all sliders of one figure: compute the flat frame index
+# (row-major over the parameters, as itertools.product), show only that frame and
+# the values. A frame without ``src`` (the book moves frames into files, named in
+# ``data-src``) is fetched when first shown; after the first move, the frames one
+# step away are fetched too, so the next step is instant.
 _SCRIPT = """<script>
 (function () {
   var root = document.getElementById("%(id)s");
   if (!root) { return; }
-  var sliders = root.querySelectorAll("input[type=range]");
-  var frames = root.querySelectorAll("img[data-frame]");
-  function update() {
-    var index = 0;
-    sliders.forEach(function (s) {
-      index = index * Number(s.dataset.size) + Number(s.value);
-      var labels = JSON.parse(s.dataset.labels);
-      s.parentNode.querySelector("output").textContent = labels[Number(s.value)];
-    });
-    frames.forEach(function (f) {
-      f.style.display = Number(f.dataset.frame) === index ? "" : "none";
-    });
-    root.dataset.frame = String(index);
+  var sliders = Array.prototype.slice.call(root.querySelectorAll("input[type=range]"));
+  var frames = root.querySelectorAll(".lu-frames img");
+  var strides = sliders.map(function (s, i) {
+    return sliders.slice(i + 1).reduce(function (p, t) {
+      return p * Number(t.dataset.size); }, 1);
+  });
+  function load(k) {
+    var f = frames[k];
+    if (f && !f.getAttribute("src") && f.dataset.src) { f.src = f.dataset.src; }
   }
-  sliders.forEach(function (s) { s.addEventListener("input", update); });
-  update();
+  function update(moved) {
+    var index = 0;
+    sliders.forEach(function (s, i) {
+      index += strides[i] * Number(s.value);
+      var text = JSON.parse(s.dataset.labels)[Number(s.value)];
+      s.setAttribute("aria-valuetext", text);
+      s.nextElementSibling.textContent = text;
+    });
+    load(index);
+    for (var k = 0; k < frames.length; k++) {
+      frames[k].style.display = k === index ? "" : "none";
+    }
+    root.dataset.frame = String(index);
+    if (!moved) { return; }
+    sliders.forEach(function (s, i) {
+      if (Number(s.value) > 0) { load(index - strides[i]); }
+      if (Number(s.value) < Number(s.max)) { load(index + strides[i]); }
+    });
+  }
+  sliders.forEach(function (s) {
+    s.addEventListener("input", function () { update(true); });
+  });
+  update(false);
 })();
 </script>"""
 
@@ -120,10 +161,10 @@ def resolve_mode(mode: str | None = None) -> str:
     --------
     >>> resolve_mode("static")
     'static'
-    >>> resolve_mode("sliders")
+    >>> resolve_mode("sliders")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: interactive_figure: mode must be 'static', 'widgets' or None, got 'sliders'
+    ValueError: interactive_figure: mode must be 'static', 'widgets' or None, got ...
     """
     if mode is None:
         mode = os.environ.get(_ENV) or None
@@ -136,9 +177,7 @@ def resolve_mode(mode: str | None = None) -> str:
             return "static"
         return "widgets"
     if mode not in _MODES:
-        raise ValueError(
-            f"interactive_figure: mode must be 'static', 'widgets' or None, got {mode!r}"
-        )
+        fail("interactive_figure", "mode", "'static', 'widgets' or None", repr(mode))
     return mode
 
 
@@ -161,11 +200,16 @@ class StaticFigure:
     values : list of list
         The values of each parameter.
     frames : list of str
-        Base64 PNG of each frame, in ``itertools.product`` order.
+        Base64 PNG of each frame, in ``itertools.product`` order, stored at
+        twice the displayed size.
     alts : list of str
         Alternative text of each frame.
     initial : tuple of int
         Index of the value each slider starts at.
+    labels : list of str
+        What each slider is labelled with (the notation, e.g. ``"λ"``).
+    size : (int, int)
+        Displayed width and height of a frame in CSS pixels.
     """
 
     def __init__(
@@ -175,12 +219,16 @@ class StaticFigure:
         frames: list[str],
         alts: list[str],
         initial: tuple[int, ...],
+        labels: list[str] | None = None,
+        size: tuple[int, int] = (640, 360),
     ) -> None:
         self.names = names
         self.values = values
         self.frames = frames
         self.alts = alts
         self.initial = initial
+        self.labels = list(names) if labels is None else labels
+        self.size = size
 
     @property
     def n_frames(self) -> int:
@@ -188,49 +236,118 @@ class StaticFigure:
         return len(self.frames)
 
     def _repr_html_(self) -> str:
-        digest = hashlib.sha256("".join(self.frames + self.alts).encode()).hexdigest()[:12]
+        digest = hashlib.sha256(
+            "".join(self.frames + self.alts + self.labels).encode()
+        ).hexdigest()[:12]
         fig_id = f"lu-interactive-{digest}"
         shown = 0
         for size, i in zip((len(v) for v in self.values), self.initial, strict=True):
             shown = shown * size + i
         controls = []
-        for name, values, start in zip(self.names, self.values, self.initial, strict=True):
-            labels = [_format_value(v) for v in values]
-            label_json = html.escape("[" + ", ".join(f'"{t}"' for t in labels) + "]")
+        for k, (label, values, start) in enumerate(
+            zip(self.labels, self.values, self.initial, strict=True)
+        ):
+            texts = [_format_value(v) for v in values]
+            slider = f"{fig_id}-{k}"
             controls.append(
-                f'<label class="lu-control" style="display:block;margin:0.25em 0">'
-                f"<code>{html.escape(name)}</code> "
-                f'<input type="range" min="0" max="{len(values) - 1}" step="1" '
-                f'value="{start}" data-size="{len(values)}" data-labels="{label_json}" '
-                f'aria-label="{html.escape(name)}" style="vertical-align:middle;width:14em"> '
-                f"<output>{html.escape(labels[start])}</output></label>"
+                f'<label class="lu-name" for="{slider}">{html.escape(label)}</label>'
+                f'<input type="range" class="lu-slider" id="{slider}" min="0" '
+                f'max="{len(values) - 1}" step="1" value="{start}" '
+                f'data-size="{len(values)}" '
+                f'data-labels="{html.escape(json.dumps(texts, ensure_ascii=False))}" '
+                f'aria-valuetext="{html.escape(texts[start])}" style="{_TRACK}">'
+                f'<output class="lu-value" for="{slider}">'
+                f"{html.escape(texts[start])}</output>"
             )
+        width, height = self.size
         images = [
-            f'<img data-frame="{k}" alt="{html.escape(alt)}" '
-            f'src="data:image/png;base64,{png}" style="max-width:100%;'
-            f'{"" if k == shown else "display:none"}">'
+            f'<img data-frame="{k}" width="{width}" height="{height}" '
+            f'alt="{html.escape(alt)}" src="data:image/png;base64,{png}" '
+            f'style="max-width:100%;height:auto{"" if k == shown else _HIDDEN}">'
             for k, (png, alt) in enumerate(zip(self.frames, self.alts, strict=True))
         ]
         return (
             f'<div class="lu-interactive" id="{fig_id}" data-frame="{shown}">'
+            f'<div class="lu-controls" style="{_GRID}">'
             + "".join(controls)
-            + '<div class="lu-frames">'
+            + '</div><div class="lu-frames">'
             + "".join(images)
             + "</div></div>"
             + _SCRIPT % {"id": fig_id}
         )
 
     def __repr__(self) -> str:
-        sizes = " x ".join(f"{n} ({len(v)})" for n, v in zip(self.names, self.values, strict=True))
+        sizes = " x ".join(
+            f"{n} ({len(v)})" for n, v in zip(self.names, self.values, strict=True)
+        )
         return f"<StaticFigure: {self.n_frames} frames over {sizes}>"
 
 
-def _render_png(fig: matplotlib.figure.Figure, dpi: int) -> str:
+def _render_png(fig: matplotlib.figure.Figure, dpi: float) -> str:
+    """The figure as a palette PNG at ``dpi``, base64; the same bytes every run."""
     buffer = io.BytesIO()
-    # metadata={"Software": None} drops the version string: identical bytes on
-    # every run with the same matplotlib.
+    # metadata={"Software": None} drops the version string.
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    image = Image.open(buffer).convert("RGB")
+    palette = image.quantize(_COLOURS, method=Image.Quantize.MEDIANCUT, dither=0)
+    out = io.BytesIO()
+    palette.save(out, format="PNG", optimize=True)
+    return base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def _check_alt(alt: object, names: list[str], func: str) -> None:
+    if not isinstance(alt, str) or not alt.strip():
+        fail(
+            func,
+            "alt",
+            "a non-empty description of the figure",
+            describe(alt),
+            "Every frame of the book has alternative text.",
+        )
+    allowed = ", ".join("{" + n + "}" for n in names)
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(alt) if f is not None]
+    except ValueError as err:
+        fail(
+            func,
+            "alt",
+            "a str.format template",
+            f"{alt!r} ({err})",
+            "Write a literal brace as {{ or }}.",
+        )
+    for field in fields:
+        name = field.split(".")[0].split("[")[0]
+        if name not in names:
+            fail(
+                func,
+                "alt",
+                f"a template whose placeholders are parameters ({allowed})",
+                f"the placeholder {{{field}}}",
+                "Name a parameter of params, or write a literal brace as {{ or }}.",
+            )
+
+
+def _check_labels(labels: object, names: list[str], func: str) -> list[str]:
+    if labels is None:
+        return list(names)
+    check_instance(labels, Mapping, func, "labels")
+    for key, text in labels.items():
+        if key not in names:
+            fail(
+                func,
+                "labels",
+                f"keyed by parameter names ({', '.join(names)})",
+                f"the key {key!r}",
+            )
+        if not isinstance(text, str) or not text.strip():
+            fail(
+                func,
+                f"labels[{key!r}]",
+                "a non-empty str",
+                describe(text),
+                error=TypeError if not isinstance(text, str) else ValueError,
+            )
+    return [labels.get(n, n) for n in names]
 
 
 def interactive_figure(
@@ -238,11 +355,11 @@ def interactive_figure(
     params: Mapping[str, Sequence[object]],
     *,
     alt: str,
+    labels: Mapping[str, str] | None = None,
     initial: Mapping[str, object] | None = None,
     nrows: int = 1,
     ncols: int = 1,
     figsize: tuple[float, float] | None = None,
-    dpi: int = 72,
     mode: str | None = None,
 ) -> object:
     """Show ``draw(ax, **params)`` with one slider per parameter.
@@ -254,35 +371,37 @@ def interactive_figure(
         of Axes when ``nrows * ncols > 1``). It must not call ``plt.show()``.
     params : mapping of str to sequence
         Parameter name to the values its slider steps through (at least one).
+        At most 64 frames in all (the product of the lengths); ~30 is plenty.
     alt : str
         Alternative text template, formatted with each frame's values, e.g.
-        ``"Fit of degree {degree}"``. Must be non-empty: every frame of the
-        book has alt text.
+        ``"Fit of degree {degree}"``; its placeholders must be parameters.
+    labels : mapping of str to str, optional
+        The notation each slider is labelled with, e.g. ``{"lam": "λ",
+        "prior_var": "σ_p²"}``; default the parameter name.
     initial : mapping, optional
-        Starting value of each parameter (must be one of its values). The
-        default is each parameter's first value.
+        Starting value of each parameter (one of its values); default the first.
     nrows, ncols : int
         Subplot grid passed to :func:`matplotlib.pyplot.subplots`.
     figsize : (float, float), optional
         Figure size in inches; default from the book style.
-    dpi : int, default 72
-        Resolution of the static frames (smaller pages for slow connections).
     mode : {"static", "widgets"}, optional
         See :func:`resolve_mode`.
 
     Returns
     -------
     StaticFigure or ipywidgets.Widget
-        In static mode, an object displayed as the HTML slider; in widgets mode
-        an ``ipywidgets.interactive`` instance.
+        In static mode, an object displayed as HTML sliders over frames drawn at
+        twice their displayed size (``figure.dpi`` CSS pixels per inch); in widgets
+        mode an ``ipywidgets.interactive`` instance.
 
     Raises
     ------
     ValueError
-        Empty ``params``, a parameter without values, an ``initial`` value not
-        in its list, or an empty ``alt``.
+        Empty ``params``, a parameter without values, too many frames, an
+        ``initial`` value not in its list, an empty ``alt`` or one naming an
+        unknown placeholder, a label for an unknown parameter.
     TypeError
-        ``draw`` not callable.
+        ``draw`` not callable, ``labels`` not a mapping of str.
 
     Notes
     -----
@@ -292,28 +411,37 @@ def interactive_figure(
     """
     func = "interactive_figure"
     if not callable(draw):
-        raise TypeError(f"{func}: draw must be callable, got {type(draw).__name__}")
+        fail(func, "draw", "callable", describe(draw), error=TypeError)
     if not params:
-        raise ValueError(f"{func}: params must name at least one parameter, got none")
-    if not isinstance(alt, str) or not alt.strip():
-        raise ValueError(f"{func}: alt must be a non-empty description of the figure")
+        fail(func, "params", "a mapping naming at least one parameter", "none")
     names = list(params)
     values = [list(params[n]) for n in names]
     for name, vals in zip(names, values, strict=True):
         if not vals:
-            raise ValueError(f"{func}: parameter {name!r} has no values; give at least one")
+            fail(func, f"params[{name!r}]", "a non-empty list of values", "[]")
+    n_frames = 1
+    for vals in values:
+        n_frames *= len(vals)
+    if n_frames > _MAX_FRAMES:
+        fail(
+            func,
+            "params",
+            f"at most {_MAX_FRAMES} frames in all",
+            f"{n_frames}",
+            "Every frame is an image every reader downloads: use fewer values.",
+        )
+    _check_alt(alt, names, func)
+    shown_labels = _check_labels(labels, names, func)
     start: list[int] = []
     for name, vals in zip(names, values, strict=True):
         if initial is not None and name in initial:
             if initial[name] not in vals:
-                raise ValueError(
-                    f"{func}: initial value {initial[name]!r} of {name!r} is not one of {vals}"
-                )
+                fail(func, f"initial[{name!r}]", f"one of {vals}", repr(initial[name]))
             start.append(vals.index(initial[name]))
         else:
             start.append(0)
-    check_int(nrows, func=func, name="nrows", minimum=1)
-    check_int(ncols, func=func, name="ncols", minimum=1)
+    as_int(nrows, func, "nrows", minimum=1)
+    as_int(ncols, func, "ncols", minimum=1)
     import matplotlib.pyplot as plt
 
     def new_axes() -> tuple[matplotlib.figure.Figure, object]:
@@ -322,16 +450,31 @@ def interactive_figure(
     if resolve_mode(mode) == "widgets":
         from ._widgets import live_figure
 
-        return live_figure(draw, dict(zip(names, values, strict=True)), start, new_axes)
+        grid = dict(zip(names, values, strict=True))
+        # Until the live rendering takes labels everywhere (issue 14), pass them
+        # only where it does.
+        if "labels" in inspect.signature(live_figure).parameters:
+            return live_figure(
+                draw,
+                grid,
+                start,
+                new_axes,
+                labels=dict(zip(names, shown_labels, strict=True)),
+            )
+        return live_figure(draw, grid, start, new_axes)
 
     frames, alts = [], []
+    size = (0, 0)
     for combo in itertools.product(*values):
         kwargs = dict(zip(names, combo, strict=True))
         fig, ax = new_axes()
         try:
             draw(ax, **kwargs)
-            frames.append(_render_png(fig, dpi))
+            css_dpi = fig.get_dpi()
+            width, height = fig.get_size_inches()
+            size = (round(width * css_dpi), round(height * css_dpi))
+            frames.append(_render_png(fig, 2 * css_dpi))
         finally:
             plt.close(fig)
         alts.append(alt.format(**{k: _format_value(v) for k, v in kwargs.items()}))
-    return StaticFigure(names, values, frames, alts, tuple(start))
+    return StaticFigure(names, values, frames, alts, tuple(start), shown_labels, size)
