@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+import types
 
 import pytest
 import yaml
@@ -32,16 +34,33 @@ def test_every_toc_entry_is_a_page(book_build: BuildResult, page: str) -> None:
     assert (HTML / f"{page}.html").is_file()
 
 
-def test_maths_is_rendered_at_build_time(book_build: BuildResult) -> None:
-    """KaTeX markup in the page, its stylesheet and fonts served by the book."""
+def test_maths_is_served_by_the_book(book_build: BuildResult) -> None:
+    """Each formula's TeX is in the page; KaTeX's script, stylesheet and fonts are
+    the book's own files, loaded only on pages with maths."""
     page = (HTML / "book" / "differentiation.html").read_text()
-    assert page.count('class="katex"') > 20
-    assert "katex-error" not in page
+    assert page.count('<span class="katex-tex">') > 20
     assert not re.search(r"<script[^>]*mathjax", page, re.IGNORECASE)
-    css = HTML / "_static" / "katex" / "katex.min.css"
-    assert css.is_file() and '"../_static/katex/katex.min.css' in page
-    fonts = re.findall(r"url\((fonts/[^)]+)\)", css.read_text())
-    assert fonts and all((css.parent / f).is_file() for f in fonts)
+    katex = HTML / "_static" / "katex"
+    for name in ("katex.min.css", "katex.min.js", "render.js"):
+        assert (katex / name).is_file() and f'"../_static/katex/{name}' in page, name
+    fonts = re.findall(r"url\((fonts/[^)]+)\)", (katex / "katex.min.css").read_text())
+    assert fonts and all((katex / f).is_file() for f in fonts)
+    assert "katex.min.js" not in (HTML / "book" / "references.html").read_text()
+
+
+def test_katex_checks_every_formula_at_build_time(book_build: BuildResult) -> None:
+    """The build's KaTeX process refuses what it cannot parse (a -W build fails)."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    from sphinx_katex import _katex_dir, _Renderer
+
+    renderer = _Renderer(_katex_dir(types.SimpleNamespace(srcdir=ROOT)))
+    try:
+        assert renderer.render(r"\frac{a}{b}", True) == {"ok": True}
+        assert "error" in renderer.render(r"\frac{a}{", True)
+        assert "error" in renderer.render(r"\require{cancel}", False)
+    finally:
+        renderer.close()
+    assert "KaTeX cannot render" not in book_build.log
 
 
 def test_pages_load_no_icon_font(book_build: BuildResult) -> None:

@@ -1,17 +1,19 @@
-"""Sphinx extension: render every formula with KaTeX at build time.
+"""Sphinx extension: maths by KaTeX, served by the book, checked at build time.
 
-The pages then need no maths JavaScript at all: each formula is written into
-the HTML as KaTeX's markup (HTML for the eye, MathML for screen readers), and
-the pages load only KaTeX's stylesheet and, when a formula uses them, its fonts.
-Both are copied from the pinned npm package ``katex`` (``package.json``,
-installed by ``make npm``) into ``_static/katex``: nothing is fetched from
-another host, and the book works from ``file://``.
+Every formula is checked at build time by KaTeX in one Node.js process: a
+formula KaTeX cannot parse (an unknown macro, an unbalanced brace) is a Sphinx
+warning naming the source, so ``-W`` builds fail on it. Chapters therefore use
+standard LaTeX that KaTeX supports: no ``\\require``, no MathJax-only macros.
 
-One Node.js process renders all formulas of the build, one JSON line in and one
-out per formula. A formula KaTeX cannot parse (an unknown macro, an unbalanced
-brace) is a Sphinx warning naming the source, so ``-W`` builds fail on it.
-Chapters therefore use standard LaTeX that KaTeX supports: no ``\\require``,
-no MathJax-only extensions.
+The page carries each formula's TeX, and KaTeX (``katex.min.js``, 270 KB, on
+pages with maths only, so a browser fetches it once) renders it when the page
+loads: HTML for the eye and MathML for screen readers. Rendered into the page
+at build time, KaTeX's markup costs about 2 KB per formula (a chapter's HTML
+triples), which readers on a slow link would pay on every page. KaTeX's script,
+stylesheet and fonts come from the pinned npm package ``katex``
+(``package.json``) and are copied into ``_static/katex``: nothing is fetched
+from another host, and the book works from ``file://``. Without JavaScript a
+reader sees the TeX source.
 """
 
 from __future__ import annotations
@@ -32,10 +34,10 @@ from sphinx.util.math import get_node_equation_number
 
 logger = logging.getLogger(__name__)
 
-NAME = "katex_prerender"
-STATIC = "katex"  # _static/katex/{katex.min.css,fonts/*.woff2}
+NAME = "katex"
+STATIC = "katex"  # _static/katex/{katex.min.js,katex.min.css,render.js,fonts/}
 
-# Reads {"tex", "display"} per line, answers {"html"} or {"error"} per line.
+# Reads {"tex", "display"} per line, answers {"ok"} or {"error"} per line.
 _SERVER = r"""
 const katex = require(process.argv[1]);
 const lines = require("readline").createInterface({input: process.stdin});
@@ -43,9 +45,9 @@ lines.on("line", (line) => {
   const {tex, display} = JSON.parse(line);
   let answer;
   try {
-    answer = {html: katex.renderToString(tex, {
-      displayMode: display, throwOnError: true, output: "htmlAndMathml",
-      strict: "ignore", trust: false})};
+    katex.renderToString(tex, {
+      displayMode: display, throwOnError: true, strict: "ignore", trust: false});
+    answer = {ok: true};
   } catch (error) {
     answer = {error: String(error.message || error)};
   }
@@ -96,12 +98,14 @@ class _Renderer:
         if self.process is not None and self.pid == os.getpid():
             self.process.stdin.close()
             self.process.wait(timeout=30)
+            self.process.stdout.close()
         self.process = None
 
 
-def _render(
+def _check(
     self: nodes.NodeVisitor, node: nodes.Element, tex: str, display: bool
 ) -> str:
+    """The formula's TeX for the page, after KaTeX has parsed it at build time."""
     answer = self.builder.app.katex_renderer.render(tex, display)
     if "error" in answer:
         logger.warning(
@@ -111,13 +115,12 @@ def _render(
             location=node,
             type="katex",
         )
-        return f'<code class="katex-error">{self.encode(tex)}</code>'
-    return answer["html"]
+    return f'<span class="katex-tex">{self.encode(tex)}</span>'
 
 
 def visit_math(self: nodes.NodeVisitor, node: nodes.math) -> None:
     self.body.append(self.starttag(node, "span", "", CLASS="math notranslate"))
-    self.body.append(_render(self, node, node.astext(), display=False) + "</span>")
+    self.body.append(_check(self, node, node.astext(), display=False) + "</span>")
     raise nodes.SkipNode
 
 
@@ -139,7 +142,7 @@ def visit_display(self: nodes.NodeVisitor, node: nodes.math_block) -> None:
         self.body.append(f'<span class="eqno">({number})')
         self.add_permalink_ref(node, _("Link to this equation"))
         self.body.append("</span>")
-    self.body.append(_render(self, node, _display_tex(node), display=True) + "</div>\n")
+    self.body.append(_check(self, node, _display_tex(node), display=True) + "</div>\n")
     raise nodes.SkipNode
 
 
@@ -156,6 +159,24 @@ def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
     # Every browser that runs the book reads woff2: drop the woff/ttf fallbacks.
     css = re.sub(r'(url\(fonts/[^)]+\.woff2\) format\("woff2"\))[^;}]*', r"\1", css)
     (target / "katex.min.css").write_text(css, encoding="utf-8")
+    shutil.copyfile(source / "katex.min.js", target / "katex.min.js")
+    (target / "render.js").write_text(_RENDER, encoding="utf-8")
+
+
+# Renders every formula of the page in place, before the page's load event.
+_RENDER = """document.querySelectorAll(".katex-tex").forEach(function (el) {
+  katex.render(el.textContent, el, {
+    displayMode: el.parentNode.tagName === "DIV", throwOnError: false,
+    output: "htmlAndMathml", strict: "ignore"});
+});
+"""
+
+
+def _add_scripts(app: Sphinx, pagename: str, *args: object) -> None:
+    """KaTeX's script on the pages that have maths, run at the end of the page."""
+    if app.env.get_domain("math").has_equations(pagename):
+        app.add_js_file(f"{STATIC}/katex.min.js", defer="defer")
+        app.add_js_file(f"{STATIC}/render.js", defer="defer")
 
 
 def _use_katex(app: Sphinx, config: object) -> None:
@@ -165,6 +186,7 @@ def _use_katex(app: Sphinx, config: object) -> None:
 def setup(app: Sphinx) -> dict[str, object]:
     app.add_html_math_renderer(NAME, (visit_math, None), (visit_display, None))
     app.connect("config-inited", _use_katex)
+    app.connect("html-page-context", _add_scripts)
     app.connect("build-finished", _copy_assets)
     app.add_css_file(f"{STATIC}/katex.min.css")
     app.katex_renderer = _Renderer(_katex_dir(app))
