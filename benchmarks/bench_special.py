@@ -44,8 +44,8 @@ def main() -> None:
             ours, theirs = getattr(special, name), getattr(sps, name)
             np.testing.assert_allclose(ours(x, axis=-1), theirs(x, axis=-1),
                                        rtol=1e-12, atol=1e-300)
-            t_ours, t_scipy = compare(lambda f=ours: f(x, axis=-1),
-                                      lambda f=theirs: f(x, axis=-1), number)
+            t_ours, t_scipy = compare(lambda f=ours, x=x: f(x, axis=-1),
+                                      lambda f=theirs, x=x: f(x, axis=-1), number)
             print(f"{name:<12} {shape!s:<14} {t_ours * 1e3:>10.4f} "
                   f"{t_scipy * 1e3:>11.4f} {t_ours / t_scipy:>11.2f}")
 
