@@ -128,7 +128,7 @@ def check_affine_backward(function: Callable, *, time_limit: float = 10.0) -> Fe
         cases, name=_name(function), output_names=("d_x", "d_W", "d_b"),
         mistakes=mistakes, time_limit=time_limit,
     )
-    shapes = "Shapes: d_out [N, H], x [N, D], W [D, H]; d_x [N, D], d_W [D, H], d_b [H]."
+    shapes = "Shapes: d_out [N, H], x [N, D], W [D, H]; d_x [N, D], d_W [D, H]."
     return _with_note(feedback, (Kind.EXCEPTION,), shapes)
 
 
