@@ -175,8 +175,8 @@ def mlp_backward(d_out: object, caches: list[tuple]) -> tuple[list, np.ndarray]:
     for i, (F, A, f, _) in enumerate(caches):
         want = caches[i - 1][2].shape if i else (B, A.shape[1])
         if F.shape != want or F.shape[1] != A.shape[1] or f.shape != (B, len(A)):
-            got = f"inputs {F.shape}, weights {A.shape} and outputs {f.shape}"
-            fail(func, f"caches[{i}]", f"a layer from {want} to ({B}, {len(A)})", got, fix)
+            fail(func, f"caches[{i}]", f"a layer from {want} to ({B}, {len(A)})",
+                 f"inputs {F.shape}, weights {A.shape} and outputs {f.shape}", fix)
     d_out = as_array(d_out, func, "d_out", shape=caches[-1][2].shape)
     return _backward(d_out, caches)
 
@@ -209,7 +209,7 @@ def train_mlp(
             loss, grads = _loss_and_gradients(net, x, y)
         if not np.isfinite(loss):
             fail("train_mlp", "learning_rate", "small enough for a finite loss",
-                 f"{eta:g}: the loss is {loss} after {step} steps", "Try a smaller one.")
+                 f"{eta:g}, with loss {loss} after {step} steps", "Try a smaller one.")
         losses.append(loss)
         if step < n_steps:  # θ ← θ − η ∇L(θ)
             net = MLP(
