@@ -235,6 +235,10 @@ def test_backward_checks_its_caches():
         mlp_backward(np.ones((4, 1)), tuple(caches))
     with pytest.raises(TypeError, match=r"^mlp_backward: caches must be the list"):
         mlp_backward(np.ones((4, 1)), [])
+    with pytest.raises(TypeError, match=r"^mlp_backward: caches must be the list"):
+        mlp_backward(np.ones((4, 1)), [caches[0], caches[1][:3]])
+    with pytest.raises(TypeError, match=r"^mlp_backward: caches must be the list"):
+        mlp_backward(np.ones((4, 1)), [caches[0], (*caches[1][:3], "relu")])
     with pytest.raises(
         ValueError,
         match=r"^mlp_backward: caches\[1\] must be a layer "

@@ -4,10 +4,9 @@ Slides 33-34: ``f_0 = x``, ``f_{i+1} = σ(A_i f_i + b_i)``, tanh in the hidden
 layers, ``A_i`` of shape ``(n_{i+1}, n_i)``. A batch is stacked as rows,
 ``F_i`` of shape ``[B, n_i]``, so a layer is ``F_i A_iᵀ + b_i``. The loss is
 ``L = 1/(2B) Σ_n ‖y_n − f_L(x_n)‖²``. Backpropagation keeps the row vectors
-``G = ∂L/∂F_{i+1}`` and, layer by layer from the top, computes
-``δ = G ⊙ (1 − f²)`` (the diagonal Jacobian of tanh), ``∂L/∂A_i = δᵀ F_i``,
-``∂L/∂b_i = Σ_n δ_n`` and ``G ← δ A_i``: vector-Jacobian products, no Jacobian.
-A cache is the tuple ``(F_i, A_i, f_{i+1}, activation)`` of one layer.
+``G = ∂L/∂F_{i+1}`` and, from the top layer down, computes ``δ = G ⊙ (1 − f²)``
+(tanh's diagonal Jacobian), ``∂L/∂A_i = δᵀ F_i``, ``∂L/∂b_i = Σ_n δ_n`` and
+``G ← δ A_i``: vector-Jacobian products. A layer's cache is ``(F_i, A_i, f, σ)``.
 """
 
 from __future__ import annotations
@@ -109,8 +108,9 @@ def _check_data(net: object, x: object, y: object, func: str) -> tuple:
     y = None if y is None else as_array(y, func, "y")
     for name, value, n in (("x", x, net.sizes[0]), ("y", y, net.sizes[-1])):
         if value is not None and value.shape != (len(x), n):
+            fix = f"Use {name}.reshape(-1, 1)." if n == 1 else ""
             fail(func, name, f"of shape {(len(x), n)}, one row per example",
-                 f"shape {value.shape}", f"Use {name}.reshape(-1, 1)." * (n == 1))
+                 f"shape {value.shape}", fix)
     return x, y
 
 
