@@ -131,8 +131,8 @@ def _backward(d_out: np.ndarray, caches: list[tuple]) -> tuple[list, np.ndarray]
     G, grads = d_out, []
     for F, A, f, activation in reversed(caches):
         delta = G * (1 - f**2) if activation == "tanh" else G  # δ = G ⊙ (1 − f²)
-        grads.append((delta.T @ F, delta.sum(axis=0)))  # ∂L/∂A = δᵀF, ∂L/∂b = Σ δ
-        G = delta @ A  # ∂L/∂F_i, the upstream gradient of the layer below
+        grads.append((delta.T @ F, delta.sum(axis=0)))  # ∂L/∂A_i, ∂L/∂b_i
+        G = delta @ A  # ∂L/∂F_i: the G of the layer below
     return grads[::-1], G
 
 
