@@ -117,6 +117,18 @@ def test_train_mlp_is_plain_gradient_descent():
     np.testing.assert_array_equal(net.biases[0], 0.0)  # the start is not modified
 
 
+def test_train_mlp_finds_the_least_squares_fit_of_one_tanh_unit():
+    least_squares = pytest.importorskip("scipy.optimize").least_squares
+    rng = np.random.default_rng(9)
+    x = np.linspace(-3, 3, 60).reshape(-1, 1)
+    y = np.tanh(1.5 * x - 0.5) + 0.1 * rng.normal(size=x.shape)
+    net = init_mlp([1, 1], output="tanh", rng=rng)
+    trained, _ = train_mlp(net, x, y, learning_rate=0.5, n_steps=2000)
+    fit = least_squares(lambda p: np.tanh(p[0] * x[:, 0] + p[1]) - y[:, 0], [1.0, 0.0])
+    got = [trained.weights[0][0, 0], trained.biases[0][0]]
+    np.testing.assert_allclose(got, fit.x, atol=1e-4)
+
+
 def test_train_mlp_reduces_the_loss_and_zero_steps_change_nothing():
     rng = np.random.default_rng(8)
     x = np.linspace(-2, 2, 30).reshape(-1, 1)
