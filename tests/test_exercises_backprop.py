@@ -1,181 +1,210 @@
-"""The backprop chapter's checkers: right answers pass, typical mistakes are named."""
+"""The backprop chapter's checkers: right answers pass, classic mistakes are named,
+and hostile answers (complex, 1e308, None, wrong shapes, hanging) get a verdict."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
+import pytest
 
 from lecture_utils.exercises.backprop import (
     check_affine_backward,
-    check_affine_forward,
     check_logsumexp,
     check_softmax,
+    check_two_layer_backprop,
 )
+from lecture_utils.feedback import Kind
 
 
-# ---------------------------------------------------------------- logsumexp
 def stable_lse(x):
     a = np.max(x)
     return a + np.log(np.sum(np.exp(x - a)))
 
 
-def naive_lse(x):
-    return np.log(np.sum(np.exp(x)))
-
-
-def forgot_shift_back(x):
-    a = np.max(x)
-    return np.log(np.sum(np.exp(x - a)))
-
-
-def shift_by_mean(x):  # a = mean: overflows for [-800, 0, 800], underflows nowhere else
-    a = np.mean(x)
-    return a + np.log(np.sum(np.exp(x - a)))
-
-
-def test_check_logsumexp_passes_stable_version():
-    fb = check_logsumexp(stable_lse)
-    assert fb.passed
-    assert "all 4 test cases" in str(fb)
-
-
-def test_check_logsumexp_diagnoses_overflow_underflow_and_missing_shift():
-    fb = check_logsumexp(naive_lse)
-    assert not fb
-    assert "overflows to inf" in str(fb) and "Subtract a = max(x)" in str(fb)
-
-    fb = check_logsumexp(lambda x: naive_lse(x) if np.max(x) < 0 else stable_lse(x))
-    assert not fb and "underflowed to 0 and log(0) = -inf" in str(fb)
-    fb = check_logsumexp(forgot_shift_back)
-    assert not fb and "without the shift added back" in str(fb)
-    fb = check_logsumexp(shift_by_mean)
-    assert not fb and "overflows" in str(fb)
-    assert not check_logsumexp(lambda x: None)
-    assert "returned None" in str(check_logsumexp(lambda x: None))
-    assert "should return one number" in str(check_logsumexp(lambda x: np.exp(x)))
-
-
-def test_check_logsumexp_reports_exceptions_and_plain_wrong_values():
-    def broken(x):
-        raise RuntimeError("boom")
-
-    assert "raised RuntimeError: boom" in str(check_logsumexp(broken))
-    fb = check_logsumexp(lambda x: stable_lse(x) + 1.0)
-    assert not fb and "expected" in str(fb)
-
-
-# ------------------------------------------------------------------ softmax
 def stable_softmax(x):
     e = np.exp(x - np.max(x))
     return e / e.sum()
 
 
-def test_check_softmax_passes_and_names_nan_causes():
-    assert check_softmax(stable_softmax)
-    fb = check_softmax(lambda x: np.exp(x) / np.sum(np.exp(x)))
-    assert not fb and "inf / inf = nan" in str(fb) and "softmax(x − a)" in str(fb)
-    fb = check_softmax(lambda x: np.exp(x) / np.sum(np.exp(x)) if np.max(x) < 700
-                       else stable_softmax(x))
-    assert not fb and "underflows to 0, 0 / 0 = nan" in str(fb)
-    fb = check_softmax(lambda x: np.exp(x - np.max(x)))
-    assert not fb and "sums to" in str(fb) and "Divide by the sum" in str(fb)
-    fb = check_softmax(lambda x: stable_softmax(x).reshape(1, -1))
-    assert not fb and "shape (1, 4)" in str(fb)
-
-
-# ------------------------------------------------------------- affine layer
-def good_forward(x, W, b):
-    return x @ W + b, (x, W, b)
-
-
-def test_check_affine_forward():
-    assert check_affine_forward(good_forward)
-    assert check_affine_forward(lambda x, W, b: x @ W + b)  # returning out alone is fine
-    fb = check_affine_forward(lambda x, W, b: x @ W)
-    assert not fb and "without the bias" in str(fb)
-    fb = check_affine_forward(lambda x, W, b: (W.T @ x.T).T.T + b[:, None])
-    assert not fb and "transpose" in str(fb)
-    fb = check_affine_forward(lambda x, W, b: x @ W.T + b)
-    assert not fb and "raised ValueError" in str(fb) and "x @ W is [N, H]" in str(fb)
-
-
-def good_backward(d_out, cache):
+def affine_backward(d_out, cache):
     x, W, _ = cache
     return d_out @ W.T, x.T @ d_out, d_out.sum(axis=0)
 
 
-def test_check_affine_backward_passes_reference():
-    fb = check_affine_backward(good_backward)
-    assert fb.passed and "all 3 test cases" in str(fb)
+def two_layer(x, y, A0, b0, A1, b1, *, factor=True, mean=True):
+    f = np.tanh(x @ A0.T + b0)
+    G = (f @ A1.T + b1 - y) / (len(x) if mean else 1)
+    delta = G @ A1 * ((1 - f**2) if factor else 1)
+    return delta.T @ x, delta.sum(axis=0), G.T @ f, G.sum(axis=0)
 
 
-def test_check_affine_backward_transposed_dW():
-    def transposed(d_out, cache):
-        x, W, _ = cache
-        return d_out @ W.T, d_out.T @ x, d_out.sum(axis=0)
-
-    fb = check_affine_backward(transposed)
-    assert not fb
-    assert "d_W has shape (2, 3) but should have shape (3, 2)" in str(fb)
-    assert "Use x.T @ d_out" in str(fb)
+def hang(*args):
+    while True:
+        pass
 
 
-def test_check_affine_backward_transposed_dW_in_square_case():
-    def transposed_only_when_square(d_out, cache):
-        x, W, _ = cache
-        d_W = x.T @ d_out
-        return d_out @ W.T, d_W.T if d_W.shape[0] == d_W.shape[1] else d_W, d_out.sum(axis=0)
-
-    fb = check_affine_backward(transposed_only_when_square)
-    assert not fb and "case 3 of 3" in str(fb) and "same shape because D = H" in str(fb)
+CHECKERS = {
+    check_logsumexp: stable_lse,
+    check_softmax: stable_softmax,
+    check_affine_backward: affine_backward,
+    check_two_layer_backprop: two_layer,
+}
 
 
-def test_check_affine_backward_db_not_summed_or_averaged():
-    def not_summed(d_out, cache):
-        x, W, _ = cache
-        return d_out @ W.T, x.T @ d_out, d_out
+def plus(value, outputs):
+    """An answer function returning value added to (or replacing) each output."""
 
-    fb = check_affine_backward(not_summed)
-    assert not fb and "d_b has shape (4, 2) but should have shape (2,)" in str(fb)
-    assert "Sum over the batch" in str(fb)
+    def answer(*args):
+        got = outputs(*args)
+        if isinstance(got, tuple):
+            return tuple(value(np.asarray(g)) for g in got)
+        return value(np.asarray(got))
 
-    def averaged(d_out, cache):
-        x, W, _ = cache
-        return d_out @ W.T, x.T @ d_out, d_out.mean(axis=0)
-
-    fb = check_affine_backward(averaged)
-    assert not fb and "mean of d_out over the batch, 1/4" in str(fb)
+    return answer
 
 
-def test_check_affine_backward_wrong_order_wrong_count_and_crash():
-    def wrong_order(d_out, cache):
-        d_x, d_W, d_b = good_backward(d_out, cache)
-        return d_W, d_x, d_b
+@pytest.mark.parametrize("checker", list(CHECKERS), ids=lambda c: c.__name__)
+def test_right_answers_pass(checker):
+    fb = checker(CHECKERS[checker])
+    assert fb.passed and fb.kind == Kind.CORRECT
 
-    fb = check_affine_backward(wrong_order)
-    assert not fb and "in another order" in str(fb) and "(d_x, d_W, d_b)" in str(fb)
-    fb = check_affine_backward(lambda d_out, cache: good_backward(d_out, cache)[:2])
-    assert not fb and "should return a tuple (d_x, d_W, d_b), got tuple of length 2" in str(fb)
 
-    def uses_W_not_WT(d_out, cache):
-        x, W, _ = cache
-        return d_out @ W, x.T @ d_out, d_out.sum(axis=0)
+@pytest.mark.parametrize("checker", list(CHECKERS), ids=lambda c: c.__name__)
+@pytest.mark.parametrize(
+    ("bad", "kinds"),
+    [
+        (lambda right: plus(lambda g: g + 5j, right), {Kind.COMPLEX}),
+        (
+            lambda right: plus(lambda g: np.full_like(g, 1e308), right),
+            {Kind.VALUES, Kind.FACTOR},
+        ),
+        (lambda right: lambda *args: None, {Kind.NO_RESULT, Kind.WRONG_TYPE}),
+        (lambda right: plus(lambda g: np.append(g, 1.0), right), {Kind.SHAPE}),
+        (lambda right: hang, {Kind.TIMEOUT}),
+        (lambda right: lambda *args: 1 / 0, {Kind.EXCEPTION}),
+    ],
+    ids=["complex", "1e308", "None", "shape", "hang", "raises"],
+)
+def test_hostile_answers_get_a_verdict(checker, bad, kinds):
+    start = time.perf_counter()
+    fb = checker(bad(CHECKERS[checker]), time_limit=0.3)
+    assert time.perf_counter() - start < 5  # the time limit is passed on
+    assert not fb.passed and fb.kind in kinds
+    assert not str(fb).startswith("Correct")
 
-    fb = check_affine_backward(uses_W_not_WT)
-    assert not fb and "raised ValueError" in str(fb) and "d_x = d_out @ W.T is [N, D]" in str(fb)
 
-    def uses_W_only_when_square(d_out, cache):
+def test_logsumexp_mistakes():
+    def naive(x):
+        return np.log(np.sum(np.exp(x)))
+
+    fb = check_logsumexp(naive)
+    assert fb.kind == Kind.NON_FINITE and fb.case == 2
+    assert "Shift by a = max(x)" in fb.notes[-1]
+
+    def no_shift_back(x):
+        return np.log(np.sum(np.exp(x - np.max(x))))
+
+    fb = check_logsumexp(no_shift_back)
+    assert fb.kind == Kind.MISTAKE and "misses the shift" in fb.message
+
+    def underflows(x):  # right for positive inputs, log(0) for [-1000, -1001]
+        return naive(x) if np.max(x) < 700 else stable_lse(x)
+
+    fb = check_logsumexp(underflows)
+    assert fb.kind == Kind.NON_FINITE and fb.case == 3
+
+
+def test_softmax_mistakes():
+    fb = check_softmax(lambda x: np.exp(x) / np.sum(np.exp(x)))
+    assert fb.kind == Kind.NON_FINITE and "Shift by a = max(x)" in fb.notes[-1]
+    fb = check_softmax(lambda x: np.exp(x - np.max(x)))
+    assert fb.kind == Kind.MISTAKE and "not normalised" in fb.message
+
+
+@pytest.mark.parametrize(
+    ("mistake", "kind", "words"),
+    [
+        (
+            lambda d, x, W: (d @ W.T, d.T @ x, d.sum(axis=0)),
+            Kind.MISTAKE,
+            "d_out.T @ x",
+        ),
+        (lambda d, x, W: (d @ W.T, x.T @ d, d.mean(axis=0)), Kind.MISTAKE, "the mean"),
+        (lambda d, x, W: (d @ W.T, x.T @ d, d), Kind.BATCH_SUM, "Sum over the batch"),
+        (
+            lambda d, x, W: (d @ W.T, x.T @ d, d.sum(axis=0))[::-1],
+            Kind.MISTAKE,
+            "another order",
+        ),
+        (lambda d, x, W: (-d @ W.T, -x.T @ d, -d.sum(axis=0)), Kind.SIGN, "sign"),
+    ],
+    ids=["d_W transposed", "d_b mean", "d_b not summed", "order", "sign"],
+)
+def test_affine_backward_mistakes(mistake, kind, words):
+    fb = check_affine_backward(lambda d_out, cache: mistake(d_out, *cache[:2]))
+    assert fb.kind == kind and words in str(fb)
+
+
+def test_affine_backward_d_x_with_W_untransposed_is_named_in_the_square_case():
+    def attempt(d_out, cache):
         x, W, _ = cache
         d_x = d_out @ W if W.shape[0] == W.shape[1] else d_out @ W.T
         return d_x, x.T @ d_out, d_out.sum(axis=0)
 
-    fb = check_affine_backward(uses_W_only_when_square)
-    assert not fb and "d_x is d_out @ W; it should be d_out @ W.T" in str(fb)
+    fb = check_affine_backward(attempt)
+    assert fb.kind == Kind.MISTAKE and fb.case == 3 and "d_out @ W.T" in fb.message
+    fb = check_affine_backward(lambda d_out, cache: (d_out @ cache[1], None, None))
+    assert fb.kind == Kind.EXCEPTION and "Shapes:" in fb.notes[-1]
 
 
-def test_check_affine_backward_factor_two():
-    def doubled(d_out, cache):
-        d_x, d_W, d_b = good_backward(d_out, cache)
-        return d_x, 2 * d_W, d_b
+@pytest.mark.parametrize(
+    ("mistake", "kind", "words"),
+    [
+        (lambda *a: two_layer(*a, factor=False), Kind.MISTAKE, "(1 − f²)"),
+        (lambda *a: two_layer(*a, mean=False), Kind.MISTAKE, "B times too large"),
+        (lambda *a: tuple(-g for g in two_layer(*a)), Kind.SIGN, "wrong sign"),
+        (
+            lambda *a: (two_layer(*a)[0].T, *two_layer(*a)[1:]),
+            Kind.TRANSPOSED,
+            "transpose",
+        ),
+    ],
+    ids=["no tanh'", "no 1/B", "sign", "dA0 transposed"],
+)
+def test_two_layer_mistakes(mistake, kind, words):
+    fb = check_two_layer_backprop(mistake)
+    assert fb.kind == kind and words in str(fb)
 
-    fb = check_affine_backward(doubled)
-    assert not fb and "every entry is 2 times" in str(fb)
+
+def test_two_layer_derivative_at_z_instead_of_f():
+    def at_z(x, y, A0, b0, A1, b1):
+        z = x @ A0.T + b0
+        G = (np.tanh(z) @ A1.T + b1 - y) / len(x)
+        delta = G @ A1 * (1 - z**2)
+        return delta.T @ x, delta.sum(axis=0), G.T @ np.tanh(z), G.sum(axis=0)
+
+    fb = check_two_layer_backprop(at_z)
+    assert fb.kind == Kind.MISTAKE and "1 − z²" in fb.message
+
+
+def test_db_not_summed_is_a_batch_sum_verdict():
+    def per_example(x, y, A0, b0, A1, b1):
+        dA0, _, dA1, _ = two_layer(x, y, A0, b0, A1, b1)
+        f = np.tanh(x @ A0.T + b0)
+        G = (f @ A1.T + b1 - y) / len(x)
+        return dA0, (G @ A1) * (1 - f**2), dA1, G.sum(axis=0)
+
+    fb = check_two_layer_backprop(per_example)
+    assert fb.kind == Kind.BATCH_SUM
+
+
+def test_learner_changing_its_inputs_cannot_spoil_the_diagnosis():
+    def transposed_then_vandal(d_out, cache):
+        x, W, _ = cache
+        result = d_out @ W.T, d_out.T @ x, d_out.sum(axis=0)
+        x *= 2  # the mistake is recognised on the original x
+        return result
+
+    fb = check_affine_backward(transposed_then_vandal)
+    assert fb.kind == Kind.MISTAKE and "d_out.T @ x" in fb.message

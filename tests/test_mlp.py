@@ -1,218 +1,270 @@
-"""Tests of lecture_utils.mlp: Jacobian tensors, VJPs, backprop vs finite differences."""
+"""Tests of lecture_utils.mlp against autograd and finite differences."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
-from scipy import stats
 
+from lecture_utils.differentiation import check_gradient, numerical_jacobian
 from lecture_utils.mlp import (
     MLP,
     init_mlp,
+    mlp_backward,
     mlp_forward,
     mlp_loss_and_gradients,
-    single_layer_jacobians,
-    single_layer_vjp,
     train_mlp,
 )
 
-RNG = np.random.default_rng(11)
-
-
-def numerical_jacobian(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
-    """Central-difference Jacobian, shape f(x).shape + x.shape."""
-    x = np.array(x, dtype=float)
-    out_shape = np.shape(f(x))
-    jac = np.zeros(out_shape + x.shape)
-    for i in np.ndindex(x.shape):
-        old = x[i]
-        x[i] = old + h
-        plus = np.asarray(f(x))
-        x[i] = old - h
-        minus = np.asarray(f(x))
-        x[i] = old
-        jac[(..., *i)] = (plus - minus) / (2 * h)
-    return jac
-
-
-def rel_error(a: np.ndarray, b: np.ndarray) -> float:
-    scale = max(np.max(np.abs(a)), np.max(np.abs(b)), 1e-300)
-    return float(np.max(np.abs(a - b)) / scale)
-
-
-def random_layer(M: int, N: int):
-    return RNG.normal(size=(M, N)) / np.sqrt(N), RNG.normal(size=M), RNG.normal(size=N)
-
-
-# ---------------------------------------------------------- single layer
-@pytest.mark.parametrize(("M", "N"), [(1, 1), (3, 2), (2, 5), (4, 4)])
-def test_single_layer_jacobians_match_finite_differences(M, N):
-    A, b, x = random_layer(M, N)
-    J = single_layer_jacobians(A, b, x)
-    np.testing.assert_allclose(J.z, A @ x + b, rtol=1e-14)
-    np.testing.assert_allclose(J.f, np.tanh(A @ x + b), rtol=1e-14)
-    assert J.dfdz.shape == J.dzdb.shape == J.dfdb.shape == (M, M)
-    assert J.dzdA.shape == J.dfdA.shape == (M, M, N)
-    np.testing.assert_array_equal(J.dzdb, np.eye(M))
-    np.testing.assert_allclose(J.dfdz, np.diag(1 / np.cosh(J.z) ** 2), rtol=1e-12)
-    num_dfdb = numerical_jacobian(lambda v: np.tanh(A @ x + v), b)
-    num_dfdA = numerical_jacobian(lambda v: np.tanh(v @ x + b), A)
-    num_dzdA = numerical_jacobian(lambda v: v @ x + b, A)
-    assert rel_error(J.dfdb, num_dfdb) < 1e-7
-    assert rel_error(J.dfdA, num_dfdA) < 1e-7
-    assert rel_error(J.dzdA, num_dzdA) < 1e-7
-    # slides 26-27: slice l of dz/dA is zero except row l, which is x^T
-    for k in range(M):
-        np.testing.assert_array_equal(J.dzdA[k, k], x)
-        assert np.count_nonzero(np.delete(J.dzdA[k], k, axis=0)) == 0
-
-
-@pytest.mark.parametrize(("M", "N"), [(1, 1), (3, 2), (6, 4), (10, 10)])
-def test_vjp_agrees_with_jacobian_tensors_to_1e12(M, N):
-    A, b, x = random_layer(M, N)
-    g = RNG.normal(size=M)
-    J = single_layer_jacobians(A, b, x)
-    dA, db, dx = single_layer_vjp(A, b, x, g)
-    assert (dA.shape, db.shape, dx.shape) == ((M, N), (M,), (N,))
-    np.testing.assert_allclose(dA, np.einsum("i,ijk", g, J.dfdA), rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(db, g @ J.dfdb, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(dx, g @ J.dfdz @ A, rtol=1e-12, atol=1e-15)
-    num_dx = numerical_jacobian(lambda v: np.tanh(A @ v + b), x)
-    assert rel_error(dx, g @ num_dx) < 1e-7
-
-
-def test_batched_backprop_agrees_with_single_layer_route():
-    A, b, x = random_layer(4, 3)
-    y = RNG.normal(size=4)
-    net = MLP([A.copy()], [b.copy()], output="tanh")
-    loss, grads = mlp_loss_and_gradients(net, x[None, :], y[None, :], reduction="sum")
-    J = single_layer_jacobians(A, b, x)
-    g = J.f - y  # dL/df for L = 1/2 ||y - f||^2 (slide 32)
-    assert loss == pytest.approx(0.5 * np.sum((y - J.f) ** 2), rel=1e-14)
-    np.testing.assert_allclose(grads[0][0], np.einsum("i,ijk", g, J.dfdA), rtol=1e-12,
-                               atol=1e-15)
-    np.testing.assert_allclose(grads[0][1], g @ J.dfdb, rtol=1e-12, atol=1e-15)
-
-
-def test_single_layer_errors():
-    with pytest.raises(ValueError, match=r"single_layer_jacobians: x has 3 entries \(shape "
-                                         r"\(3,\)\) but A expects 2 \(shape \(4, 2\)\)"):
-        single_layer_jacobians(np.ones((4, 2)), np.ones(4), np.ones(3))
-    with pytest.raises(ValueError, match=r"b has 2 entries .* but A has 4 rows"):
-        single_layer_vjp(np.ones((4, 2)), np.ones(2), np.ones(2), np.ones(4))
-    with pytest.raises(ValueError, match=r"single_layer_vjp: g must have shape \(4,\)"):
-        single_layer_vjp(np.ones((4, 2)), np.ones(4), np.ones(2), np.ones(2))
-
-
-# ------------------------------------------------------------ multi layer
-def _flat_loss(net: MLP, x, y, layer: int, which: int, reduction: str):
-    def loss_of(v):
-        trial = net.copy()
-        (trial.weights if which == 0 else trial.biases)[layer][...] = v
-        return mlp_loss_and_gradients(trial, x, y, reduction=reduction)[0]
-    return loss_of
-
-
-@pytest.mark.parametrize(
-    ("sizes", "output", "reduction", "N"),
-    [([1, 1], "linear", "sum", 1), ([2, 5, 1], "linear", "mean", 7),
-     ([3, 4, 4, 2], "tanh", "sum", 5), ([4, 3, 6, 2, 3], "linear", "mean", 3),
-     ([2, 7, 1], "tanh", "mean", 1)],
+autograd = pytest.importorskip(
+    "autograd", reason="autograd is the independent reference"
 )
-def test_mlp_gradients_match_finite_differences(sizes, output, reduction, N):
-    net = init_mlp(sizes, output=output, rng=RNG)
-    for b in net.biases:
-        b[:] = RNG.normal(0, 0.5, size=b.shape)
-    x = RNG.normal(size=(N, sizes[0]))
-    y = RNG.normal(size=(N, sizes[-1]))
-    _, grads = mlp_loss_and_gradients(net, x, y, reduction=reduction)
-    for layer, (dA, db) in enumerate(grads):
-        assert dA.shape == net.weights[layer].shape
-        assert db.shape == net.biases[layer].shape
-        num_A = numerical_jacobian(_flat_loss(net, x, y, layer, 0, reduction),
-                                   net.weights[layer])
-        num_b = numerical_jacobian(_flat_loss(net, x, y, layer, 1, reduction),
-                                   net.biases[layer])
-        assert rel_error(dA, num_A) < 1e-7
-        assert rel_error(db, num_b) < 1e-7
+anp = pytest.importorskip("autograd.numpy")
 
 
-def test_mlp_gradients_match_autograd():
-    ag = pytest.importorskip("autograd")
-    anp = pytest.importorskip("autograd.numpy")
-    net = init_mlp([3, 8, 8, 2], output="tanh", rng=5)
-    x, y = RNG.normal(size=(10, 3)), RNG.normal(size=(10, 2))
+def autograd_loss(params, x, y, output):
+    """The lecture's network, one example per column, written with autograd.numpy."""
+    f = x.T  # columns f_0 = x_n
+    for i, (A, b) in enumerate(params):
+        z = anp.dot(A, f) + b[:, None]  # z = A f + b
+        f = anp.tanh(z) if i < len(params) - 1 or output == "tanh" else z
+    return 0.5 * anp.sum((y.T - f) ** 2) / x.shape[0]
 
-    def loss(params):
-        f = x
-        for A, b in params:
-            z = anp.dot(f, A.T) + b
-            f = anp.tanh(z)
-        return 0.5 * anp.sum((f - y) ** 2) / x.shape[0]
 
+def autograd_gradients(net, x, y):
     params = list(zip(net.weights, net.biases, strict=True))
-    want = ag.grad(loss)(params)
-    value, grads = mlp_loss_and_gradients(net, x, y)
-    assert value == pytest.approx(loss(params), rel=1e-14)
-    for (dA, db), (wA, wb) in zip(grads, want, strict=True):
-        np.testing.assert_allclose(dA, wA, rtol=1e-12, atol=1e-15)
-        np.testing.assert_allclose(db, wb, rtol=1e-12, atol=1e-15)
+    return autograd.value_and_grad(autograd_loss)(params, x, y, net.output)
 
 
-def test_mlp_forward_matches_explicit_column_formula():
-    net = init_mlp([2, 3, 1], output="linear", rng=3)
-    x = RNG.normal(size=(4, 2))
-    A0, A1 = net.weights
-    b0, b1 = net.biases
-    cols = [A1 @ np.tanh(A0 @ xi + b0) + b1 for xi in x]  # the lecture's f_i = sigma(A f + b)
-    np.testing.assert_allclose(mlp_forward(net, x), np.array(cols), rtol=1e-14)
+@pytest.mark.parametrize("output", ["linear", "tanh"])
+@pytest.mark.parametrize(
+    ("sizes", "B"), [([3, 1], 4), ([2, 5, 3], 1), ([3, 6, 4, 2], 7)]
+)
+def test_gradients_match_autograd(sizes, B, output):
+    rng = np.random.default_rng(sum(sizes) + B)
+    net = init_mlp(sizes, output=output, rng=rng)
+    net = MLP(net.weights, [rng.normal(size=b.shape) for b in net.biases], output)
+    x, y = rng.normal(size=(B, sizes[0])), rng.normal(size=(B, sizes[-1]))
+    loss, grads = mlp_loss_and_gradients(net, x, y)
+    want_loss, want_grads = autograd_gradients(net, x, y)
+    assert loss == pytest.approx(want_loss, rel=1e-13)
+    assert len(grads) == len(sizes) - 1
+    for (dA, db), (gA, gb), A, b in zip(
+        grads, want_grads, net.weights, net.biases, strict=True
+    ):
+        assert dA.shape == A.shape and db.shape == b.shape
+        np.testing.assert_allclose(dA, gA, rtol=1e-11, atol=1e-14)
+        np.testing.assert_allclose(db, gb, rtol=1e-11, atol=1e-14)
 
 
-def test_init_mlp_shapes_reproducibility_and_variance():
-    a, b = init_mlp([4, 200, 3], rng=42), init_mlp([4, 200, 3], rng=42)
-    assert a.sizes == [4, 200, 3]
-    for wa, wb in zip(a.weights, b.weights, strict=True):
-        np.testing.assert_array_equal(wa, wb)
-    assert all(np.all(bias == 0) for bias in a.biases)
-    # entries of A_1 ~ N(0, 1/200): KS test against that normal
-    w = a.weights[1].ravel()
-    assert stats.kstest(w, stats.norm(scale=1 / np.sqrt(200)).cdf).pvalue > 1e-3
-    assert not np.array_equal(init_mlp([4, 200, 3], rng=1).weights[0], a.weights[0])
-
-
-def test_train_mlp_decreases_loss_and_leaves_input_alone():
-    x = np.linspace(-2, 2, 40).reshape(-1, 1)
-    y = np.sin(2 * x) + 0.05 * RNG.normal(size=x.shape)
-    net = init_mlp([1, 16, 1], rng=0)
-    before = [A.copy() for A in net.weights]
-    trained, history = train_mlp(net, x, y, learning_rate=0.2, n_steps=300)
-    assert history.shape == (301,)
-    assert history[-1] < 0.2 * history[0]
-    assert history[0] == pytest.approx(mlp_loss_and_gradients(net, x, y)[0])
-    assert history[-1] == pytest.approx(mlp_loss_and_gradients(trained, x, y)[0])
-    for A, A0 in zip(net.weights, before, strict=True):
-        np.testing.assert_array_equal(A, A0)
-    # one step equals theta - eta * grad
-    one, _ = train_mlp(net, x, y, learning_rate=0.2, n_steps=1)
+def test_gradients_match_finite_differences():
+    rng = np.random.default_rng(5)
+    net = init_mlp([2, 4, 3], output="tanh", rng=rng)
+    x, y = rng.normal(size=(5, 2)), rng.normal(size=(5, 3))
     _, grads = mlp_loss_and_gradients(net, x, y)
-    np.testing.assert_allclose(one.weights[0], net.weights[0] - 0.2 * grads[0][0], rtol=1e-14)
+    for i in range(2):
+
+        def loss_of(A, i=i):
+            weights = list(net.weights)
+            weights[i] = A
+            return mlp_loss_and_gradients(MLP(weights, net.biases, "tanh"), x, y)[0]
+
+        check_gradient(loss_of, grads[i][0], net.weights[i], tol=1e-7)
 
 
-def test_mlp_errors():
+def test_forward_is_the_lecture_recursion_and_backward_gives_d_x():
+    rng = np.random.default_rng(6)
+    net = init_mlp([3, 5, 2], rng=rng)
+    x = rng.normal(size=(4, 3))
+    out, caches = mlp_forward(net, x)
+    (A0, A1), (b0, b1) = net.weights, net.biases
+    for n in range(4):  # f_1 = tanh(A_0 x + b_0), f_2 = A_1 f_1 + b_1, column by column
+        np.testing.assert_allclose(
+            out[n], A1 @ np.tanh(A0 @ x[n] + b0) + b1, rtol=1e-13
+        )
+    assert len(caches) == 2
+    G = rng.normal(size=(4, 2))
+    grads, d_x = mlp_backward(G, caches)
+    J = numerical_jacobian(lambda v: mlp_forward(net, v)[0], x)  # shape (4, 2, 4, 3)
+    np.testing.assert_allclose(
+        d_x, np.einsum("nk,nkmd->md", G, J), rtol=1e-7, atol=1e-9
+    )
+    assert [g[0].shape for g in grads] == [(5, 3), (2, 5)]
+
+
+def test_train_mlp_is_plain_gradient_descent():
+    rng = np.random.default_rng(7)
+    net = init_mlp([1, 4, 1], rng=rng)
+    x = rng.uniform(-2, 2, size=(10, 1))
+    y = np.sin(x)
+    trained, losses = train_mlp(net, x, y, learning_rate=0.3, n_steps=3)
+    params = list(zip(net.weights, net.biases, strict=True))
+    want = []
+    for _ in range(3):  # theta <- theta - eta grad L(theta), with autograd's gradient
+        value, grads = autograd.value_and_grad(autograd_loss)(params, x, y, "linear")
+        want.append(value)
+        params = [
+            (A - 0.3 * gA, b - 0.3 * gb)
+            for (A, b), (gA, gb) in zip(params, grads, strict=True)
+        ]
+    want.append(autograd_loss(params, x, y, "linear"))
+    np.testing.assert_allclose(losses, want, rtol=1e-12)
+    for (A, b), A_t, b_t in zip(params, trained.weights, trained.biases, strict=True):
+        np.testing.assert_allclose(A_t, A, rtol=1e-12)
+        np.testing.assert_allclose(b_t, b, rtol=1e-12)
+    assert losses.shape == (4,)
+    np.testing.assert_array_equal(net.biases[0], 0.0)  # the start is not modified
+
+
+def test_train_mlp_finds_the_least_squares_fit_of_one_tanh_unit():
+    least_squares = pytest.importorskip("scipy.optimize").least_squares
+    rng = np.random.default_rng(9)
+    x = np.linspace(-3, 3, 60).reshape(-1, 1)
+    y = np.tanh(1.5 * x - 0.5) + 0.1 * rng.normal(size=x.shape)
+    net = init_mlp([1, 1], output="tanh", rng=rng)
+    trained, _ = train_mlp(net, x, y, learning_rate=0.5, n_steps=2000)
+    fit = least_squares(lambda p: np.tanh(p[0] * x[:, 0] + p[1]) - y[:, 0], [1.0, 0.0])
+    got = [trained.weights[0][0, 0], trained.biases[0][0]]
+    np.testing.assert_allclose(got, fit.x, atol=1e-4)
+
+
+def test_train_mlp_reduces_the_loss_and_zero_steps_change_nothing():
+    rng = np.random.default_rng(8)
+    x = np.linspace(-2, 2, 30).reshape(-1, 1)
+    net = init_mlp([1, 8, 1], rng=rng)
+    _, losses = train_mlp(net, x, np.sin(2 * x), learning_rate=0.2, n_steps=300)
+    assert losses[-1] < losses[0] / 10 and np.all(np.diff(losses) <= 1e-12)
+    same, losses0 = train_mlp(net, x, np.sin(2 * x), learning_rate=0.2, n_steps=0)
+    assert same is net and losses0.shape == (1,)
+
+
+def test_init_mlp_shapes_scale_and_seeds():
+    net = init_mlp([400, 300, 2], output="tanh", rng=0)
+    assert net.sizes == [400, 300, 2] and net.output == "tanh"
+    assert [A.shape for A in net.weights] == [(300, 400), (2, 300)]
+    assert all(np.all(b == 0) for b in net.biases)
+    # Var(A_0) = 1/400: the sample variance of 120 000 entries has rel. s.e. 0.4 %
+    assert abs(np.var(net.weights[0]) * 400 - 1) < 4 * np.sqrt(2 / 120_000)
+    np.testing.assert_array_equal(
+        init_mlp([2, 3], rng=1).weights[0],
+        init_mlp([2, 3], rng=np.random.default_rng(1)).weights[0],
+    )
+    assert not np.array_equal(
+        init_mlp([2, 3], rng=1).weights[0], init_mlp([2, 3], rng=2).weights[0]
+    )
+
+
+def test_mlp_is_frozen_and_checked_on_construction():
     net = init_mlp([2, 3, 1], rng=0)
-    with pytest.raises(ValueError, match=r"mlp_forward: x has 3 features \(shape \(4, 3\)\) but "
-                                         r"the network expects 2"):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        net.output = "tanh"
+    assert isinstance(net.weights, tuple)
+    with pytest.raises(
+        ValueError,
+        match=r"^MLP: weights\[1\] must be of shape \(\*, 3\) "
+        r"after weights\[0\], got shape \(1, 2\)\.$",
+    ):
+        MLP([np.ones((3, 2)), np.ones((1, 2))], [np.ones(3), np.ones(1)])
+    with pytest.raises(ValueError, match=r"^MLP: biases\[0\] must be of shape \(3,\)"):
+        MLP([np.ones((3, 2))], [np.ones(2)])
+    with pytest.raises(
+        ValueError, match=r"^MLP: output must be one of 'linear', 'tanh'"
+    ):
+        MLP([np.ones((3, 2))], [np.ones(3)], "relu")
+    with pytest.raises(
+        ValueError, match=r"^MLP: weights, biases must be non-empty lists"
+    ):
+        MLP([np.ones((3, 2))], [])
+    with pytest.raises(ValueError, match=r"^MLP: weights\[0\] must be finite"):
+        MLP([np.full((3, 2), np.nan)], [np.ones(3)])
+
+
+def test_bad_input_messages():
+    net = init_mlp([2, 3, 1], rng=0)
+    with pytest.raises(
+        TypeError,
+        match=r"^mlp_forward: net must be a MLP, got dict .* "
+        r"Create one with init_mlp\(sizes\)\.$",
+    ):
+        mlp_forward({"weights": []}, np.ones((4, 2)))
+    with pytest.raises(
+        ValueError,
+        match=r"^mlp_forward: x must be of shape \(4, 2\), "
+        r"one row per example, got shape \(4, 3\)\.$",
+    ):
         mlp_forward(net, np.ones((4, 3)))
-    with pytest.raises(ValueError, match=r"y has shape \(4,\) .* \(y\.reshape\(-1, 1\) for one"):
+    with pytest.raises(
+        ValueError,
+        match=r"^mlp_loss_and_gradients: y must be of shape "
+        r"\(4, 1\), .* got shape \(4,\)\. Use y\.reshape\(-1, 1\)\.$",
+    ):
         mlp_loss_and_gradients(net, np.ones((4, 2)), np.ones(4))
-    with pytest.raises(ValueError, match=r"init_mlp: sizes needs at least an input and an output"):
-        init_mlp([3])
-    with pytest.raises(ValueError, match=r"init_mlp: output must be 'linear' or 'tanh'"):
-        init_mlp([3, 1], output="relu")
-    with pytest.raises(TypeError, match=r"mlp_forward: net must be an MLP"):
-        mlp_forward([np.ones((2, 2))], np.ones((1, 2)))
-    with pytest.raises(ValueError, match=r"learning rate .* is too large"):
-        train_mlp(net, np.ones((4, 2)) * 10, np.ones((4, 1)) * 100, learning_rate=1e3,
-                  n_steps=50)
-    with pytest.raises(ValueError, match=r"train_mlp: learning_rate must be a finite number > 0"):
-        train_mlp(net, np.ones((4, 2)), np.ones((4, 1)), learning_rate=-1.0)
+    with pytest.raises(
+        ValueError, match=r"^train_mlp: learning_rate must be a number > 0"
+    ):
+        train_mlp(net, np.ones((4, 2)), np.ones((4, 1)), learning_rate=0.0, n_steps=1)
+    with pytest.raises(ValueError, match=r"^train_mlp: n_steps must be an integer <= "):
+        train_mlp(
+            net, np.ones((4, 2)), np.ones((4, 1)), learning_rate=0.1, n_steps=10**6
+        )
+    with pytest.raises(
+        ValueError,
+        match=r"^train_mlp: learning_rate must be small enough "
+        r"for a finite loss, got 1e\+06, with loss (inf|nan) after \d+ steps",
+    ):
+        train_mlp(
+            net, np.ones((4, 2)), np.full((4, 1), 1e100), learning_rate=1e6, n_steps=50
+        )
+    with pytest.raises(
+        TypeError, match=r"^init_mlp: rng must be None, an integer seed"
+    ):
+        init_mlp([2, 3], rng=True)
+    with pytest.raises(
+        TypeError, match=r"^init_mlp: rng must be None, an integer seed"
+    ):
+        init_mlp([2, 3], rng="abc")
+    with pytest.raises(ValueError, match=r"^init_mlp: rng must be a seed >= 0, got -1"):
+        init_mlp([2, 3], rng=-1)
+    with pytest.raises(
+        ValueError, match=r"^init_mlp: sizes\[1\] must be an integer <= "
+    ):
+        init_mlp([2, 10_000])
+    with pytest.raises(
+        ValueError, match=r"^init_mlp: sizes must be a list of two widths"
+    ):
+        init_mlp([2])
+
+
+def test_backward_checks_its_caches():
+    net = init_mlp([2, 3, 1], rng=0)
+    _, caches = mlp_forward(net, np.ones((4, 2)))
+    with pytest.raises(
+        TypeError,
+        match=r"^mlp_backward: caches must be the list of "
+        r"caches from mlp_forward, got tuple",
+    ):
+        mlp_backward(np.ones((4, 1)), tuple(caches))
+    with pytest.raises(TypeError, match=r"^mlp_backward: caches must be the list"):
+        mlp_backward(np.ones((4, 1)), [])
+    with pytest.raises(TypeError, match=r"^mlp_backward: caches must be the list"):
+        mlp_backward(np.ones((4, 1)), [caches[0], caches[1][:3]])
+    with pytest.raises(TypeError, match=r"^mlp_backward: caches must be the list"):
+        mlp_backward(np.ones((4, 1)), [caches[0], (*caches[1][:3], "relu")])
+    with pytest.raises(
+        ValueError,
+        match=r"^mlp_backward: caches\[1\] must be a layer "
+        r"from \(4, 1\) to \(4, 3\), got inputs \(4, 2\)",
+    ):
+        mlp_backward(np.ones((4, 1)), caches[::-1])
+    _, other = mlp_forward(net, np.ones((5, 2)))
+    with pytest.raises(
+        ValueError,
+        match=r"^mlp_backward: caches\[1\] must be a layer "
+        r"from \(4, 3\) to \(4, 1\), got inputs \(5, 3\)",
+    ):
+        mlp_backward(np.ones((4, 1)), [caches[0], other[1]])
+    with pytest.raises(
+        ValueError, match=r"^mlp_backward: d_out must be of shape \(4, 1\)"
+    ):
+        mlp_backward(np.ones((1, 4)), caches)
