@@ -265,3 +265,16 @@ def test_copy_is_what_protects_the_inputs(monkeypatch: pytest.MonkeyPatch) -> No
         test_learner_cannot_change_the_callers_arrays()
     with pytest.raises(AssertionError):
         test_mistakes_are_recognised_although_the_learner_works_in_place()
+
+
+def test_a_known_mistake_that_cannot_run_on_a_case_is_skipped() -> None:
+    def reference(x):
+        return 2 * x
+
+    def breaks(x):
+        raise ValueError("this mistake needs a matrix")
+
+    cases = [(np.arange(3.0),)]
+    mistakes = {"this mistake needs a matrix": breaks, "doubled twice": lambda x: 4 * x}
+    feedback = check_function(lambda x: 4 * x, reference, cases, mistakes=mistakes)
+    assert feedback.kind is Kind.MISTAKE and "doubled twice" in feedback.message
