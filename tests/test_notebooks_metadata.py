@@ -150,9 +150,13 @@ def _literalinclude_lines(block: str, page: pathlib.Path) -> int:
         node = next(n for n in ast.walk(tree) if getattr(n, "name", None) == name)
         start = min([node.lineno] + [d.lineno for d in node.decorator_list])
         lines = lines[start - 1 : node.end_lineno]
-    if "lines" in opts:
-        a, _, b = opts["lines"].partition("-")
-        lines = lines[int(a) - 1 : int(b or a)]
+    if "lines" in opts:  # e.g. "1-3,9-": ranges of 1-based lines, open at either end
+        keep = []
+        for part in opts["lines"].split(","):
+            a, dash, b = part.strip().partition("-")
+            first, last = int(a or 1), int(b) if b else (len(lines) if dash else int(a))
+            keep += lines[first - 1 : last]
+        lines = keep
     for key, keep in (("start-after", False), ("start-at", True)):
         if key in opts:
             i = next(i for i, s in enumerate(lines) if opts[key] in s)
@@ -181,6 +185,6 @@ def test_chapter_has_exercises_that_learners_do(path: pathlib.Path) -> None:
     assert len(stubs) >= 2, f"{path.name}: {len(stubs)} code exercises, 2 wanted"
     for c in stubs:
         assert "remove-cell" in c["metadata"]["tags"], "the book does not show stubs"
-        assert re.search(r"^check_\w+\(", _source(c), flags=re.M), (
+        assert re.search(r"^(print\()?check_\w+\(", _source(c), flags=re.M), (
             f"{path.name}: a learner stub ends with its checker call: {_source(c)!r}"
         )
