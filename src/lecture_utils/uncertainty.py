@@ -11,8 +11,7 @@ for affine f, but blind to curvature. To second order
 :math:`\\mathbb E[f_i(x)] \\approx f_i(\\mu) + \\tfrac12\\operatorname{tr}(H_i\\Sigma)`
 (:math:`H_i` the Hessian of :math:`f_i`): a shift linearisation misses.
 
-``f`` is vectorised over rows, (S, D) inputs to (S, E) outputs;
-``jacobian(x)`` takes one input of shape (D,).
+``f`` maps (S, D) inputs to (S, E) outputs row by row; ``jacobian`` one (D,) input.
 """
 
 from __future__ import annotations
@@ -57,6 +56,12 @@ def _gaussian(mean: object, cov: object, func: str) -> tuple[np.ndarray, ...]:
                "Give every direction of x a variance > 0.")
 
 
+def _cap(entries: int, name: str, func: str) -> None:
+    if entries > MAX_ENTRIES:
+        v.fail(func, name, f"at most {MAX_ENTRIES:,}", f"{entries:,}",
+               "Use fewer samples.")
+
+
 def propagate_monte_carlo(
     f: Callable[[np.ndarray], object], mean: object, cov: object, n_samples: int,
     *, rng: np.random.Generator | int | None = None,
@@ -84,13 +89,10 @@ def propagate_monte_carlo(
     mean, cov, L = _gaussian(mean, cov, func)
     n = v.as_int(n_samples, func, "n_samples", minimum=2, maximum=MAX_ENTRIES)
     rng = v.as_rng(rng, func)
-    if n * mean.size > MAX_ENTRIES:
-        v.fail(func, "n_samples * D", f"at most {MAX_ENTRIES:,}", f"{n * mean.size:,}")
+    _cap(n * mean.size, "n_samples * D", func)
     x = mean + rng.standard_normal((n, mean.size)) @ L.T  # x^(s) ~ N(mean, cov)
     fx = v.call(f, (x,), func, "f", shape=(n, None))
-    if n * fx.shape[1] ** 2 > MAX_ENTRIES:
-        v.fail(func, "n_samples * E^2", f"at most {MAX_ENTRIES:,}",
-               f"{n * fx.shape[1] ** 2:,}", "Use fewer samples or outputs.")
+    _cap(n * fx.shape[1] ** 2, "n_samples * E^2", func)  # the products below
     centred = fx - fx.mean(axis=0)
     products = centred[:, :, None] * centred[:, None, :]  # (S, E, E)
     cov_f = np.atleast_2d(np.cov(fx, rowvar=False))
