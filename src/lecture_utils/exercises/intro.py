@@ -39,7 +39,7 @@ _LAYER_MISTAKES: dict[str, Callable[..., object]] = {
 }
 _SHAPES = (
     "A has shape (M, N) and x has shape (N,): A @ x needs the inner dimensions to "
-    "match (slide 7). Did you write x @ A, or use A.T?"
+    "match (slide 7). Did you use A.T or x @ A?"
 )
 
 
