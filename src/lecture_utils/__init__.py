@@ -35,5 +35,6 @@ from .plotting import *
 from .regression import *
 from .sampling import *
 from .special import *
+from .uncertainty import *
 
 __version__ = "0.2.0"

@@ -1,84 +1,100 @@
-"""Checkers for the exercises of the introduction (slides 6-7).
+"""Checkers for the code exercises of the introduction (slides 6-9).
 
-Examples
---------
+Each checker runs the learner's function on prepared cases with
+:func:`lecture_utils.feedback.check_function` and returns a
+:class:`~lecture_utils.feedback.Feedback`; known mistakes get their own
+explanation, and checkers branch on ``Feedback.kind``, never on the message.
+
 >>> import numpy as np
->>> def layer(A, b, x):
-...     return A @ x + b          # forgot the nonlinearity
->>> print(check_layer_forward(layer))
-Not yet: layer, case 1 of 3: sigma is missing: you return z = Ax + b; apply np.tanh to it.
->>> print(check_layer_forward(lambda A, b, x: np.tanh(A @ x + b)))
-Correct: <lambda> gives the reference result on all 3 test cases.
+>>> print(check_layer_forward(lambda A, b, x: A @ x + b))
+Not yet: layer, case 1 of 3: sigma is missing: you return z = Ax + b; apply
+  np.tanh to it.
+>>> check_layer_forward(lambda A, b, x: np.tanh(A @ x + b)).passed
+True
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import numpy as np
 
-from . import Feedback, check_function
+from ..feedback import Feedback, Kind, check_function
 
-__all__ = ["check_layer_forward", "layer_forward_reference"]
+__all__ = ["check_layer_forward", "check_squared_loss"]
 
 
-def layer_forward_reference(A: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """One feedforward layer y = tanh(Ax + b) (slide 6).
+def _layer(A: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return np.tanh(A @ x + b)
 
-    Parameters
-    ----------
-    A : numpy.ndarray, shape (M, N)
-    b : numpy.ndarray, shape (M,)
-    x : numpy.ndarray, shape (N,)
 
-    Returns
-    -------
-    numpy.ndarray, shape (M,)
-        ``y_i = tanh(sum_j A_ij x_j + b_i)``.
+_LAYER_MISTAKES: dict[str, Callable[..., object]] = {
+    "sigma is missing: you return z = Ax + b; apply np.tanh to it.":
+        lambda A, b, x: A @ x + b,
+    "the bias is missing: you return tanh(Ax); add b before the nonlinearity.":
+        lambda A, b, x: np.tanh(A @ x),
+    "the bias is added after the nonlinearity: use tanh(Ax + b), not tanh(Ax) + b.":
+        lambda A, b, x: np.tanh(A @ x) + b,
+}
+_SHAPES = (
+    "A has shape (M, N) and x has shape (N,): A @ x needs the inner dimensions to "
+    "match (slide 7). Did you use A.T or x @ A?"
+)
+
+
+def check_layer_forward(layer: Callable, *, time_limit: float = 10.0) -> Feedback:
+    """Check ``layer(A, b, x)``: y = tanh(Ax + b) (slide 6).
+
+    A has shape (M, N), b (M,), x (N,); the answer has shape (M,). The weights
+    are small, so that tanh is far from saturated and a missing tanh shows, and
+    two of the three A are not square, so that a transposed A cannot pass.
     """
-    return np.tanh(np.einsum("ij,j->i", A, x) + b)
-
-
-def _cases() -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     rng = np.random.default_rng(6)
-    # Non-square A so that a transposed A cannot go unnoticed; small entries so
-    # tanh is not saturated and "forgot tanh" is distinguishable.
-    return [
-        (0.3 * rng.standard_normal((m, n)), 0.3 * rng.standard_normal(m), rng.standard_normal(n))
-        for m, n in [(3, 2), (2, 4), (5, 5)]
-    ]
-
-
-def check_layer_forward(layer: Callable[..., object]) -> Feedback:
-    """Check a learner's ``layer(A, b, x)`` computing y = tanh(Ax + b).
-
-    Parameters
-    ----------
-    layer : callable
-        The learner's function of ``(A, b, x)`` with A (M, N), b (M,), x (N,).
-
-    Returns
-    -------
-    Feedback
-        What is wrong (missing tanh, missing bias, transposed A, wrong shape),
-        or confirmation.
-    """
-    mistakes = {
-        "sigma is missing: you return z = Ax + b; apply np.tanh to it": lambda A, b, x: A @ x + b,
-        "the bias is missing: you return tanh(Ax); add b before the nonlinearity": lambda A, b, x: (
-            np.tanh(A @ x)
-        ),
-        "the bias is added after the nonlinearity: use tanh(Ax + b), not tanh(Ax) + b": lambda A, b, x: (
-            np.tanh(A @ x) + b
-        ),
-    }
-    name = getattr(layer, "__name__", "layer")
-    feedback = check_function(
-        layer, layer_forward_reference, _cases(), name=name, mistakes=mistakes
-    )
-    if not feedback and "raised ValueError" in feedback.messages[0]:
-        feedback.messages.append(
-            "A has shape (M, N) and x has shape (N,): the product A @ x needs the inner "
-            "dimensions to match (slide 7). Did you use A.T or x @ A?"
-        )
+    cases = [(0.3 * rng.standard_normal((m, n)), 0.3 * rng.standard_normal(m),
+              rng.standard_normal(n)) for m, n in [(3, 2), (2, 4), (5, 5)]]
+    feedback = check_function(layer, _layer, cases, name="layer",
+                              mistakes=_LAYER_MISTAKES, time_limit=time_limit)
+    if feedback.kind is Kind.EXCEPTION and isinstance(feedback.exception, ValueError):
+        feedback = dataclasses.replace(feedback, notes=(*feedback.notes, _SHAPES))
     return feedback
+
+
+def _predict(theta: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return x[:, None] ** np.arange(len(theta)) @ theta  # sum_k theta_k x^k
+
+
+def _loss(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
+    return float(np.sum((y - _predict(theta, x)) ** 2))
+
+
+_LOSS_MISTAKES: dict[str, Callable[..., object]] = {
+    "np.polyval(theta, x) takes the highest power first, but theta_0 is the constant "
+    "term here: use np.polynomial.polynomial.polyval(x, theta), or theta[::-1].":
+        lambda theta, x, y: np.sum((y - np.polyval(theta, x)) ** 2),
+    "the powers start at x^0 = 1: theta_0 is the constant term, theta_1 multiplies x.":
+        lambda theta, x, y: np.sum((y - x * _predict(theta, x)) ** 2),
+    "you averaged the squared errors; slide 9's loss is their sum.":
+        lambda theta, x, y: np.mean((y - _predict(theta, x)) ** 2),
+    "the residuals must be squared before they are summed.":
+        lambda theta, x, y: np.sum(y - _predict(theta, x)),
+    "you summed absolute errors |y - f|; slide 9's loss sums squared errors.":
+        lambda theta, x, y: np.sum(np.abs(y - _predict(theta, x))),
+}
+_LOSS_FACTORS = {0.5: "Slide 9's loss is the plain sum, without the 1/2 of slide 19."}
+
+
+def check_squared_loss(loss: Callable, *, time_limit: float = 10.0) -> Feedback:
+    """Check ``loss(theta, x, y)``: sum_i (y_i - f(x_i, theta))^2 (slide 9).
+
+    ``f(x, theta) = theta_0 + theta_1 x + ... + theta_M x^M``; theta has shape
+    (M + 1,), x and y shape (N,); the answer is a number.
+    """
+    rng = np.random.default_rng(9)
+    cases = []
+    for degree, n in [(3, 6), (0, 4), (5, 20)]:
+        x = np.sort(rng.uniform(-5.0, 5.0, n))
+        theta = rng.standard_normal(degree + 1) / 3.0 ** np.arange(degree + 1)
+        cases.append((theta, x, np.cos(x) + 0.2 * rng.standard_normal(n)))
+    return check_function(loss, _loss, cases, name="loss", mistakes=_LOSS_MISTAKES,
+                          factor_hints=_LOSS_FACTORS, time_limit=time_limit)
