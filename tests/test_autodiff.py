@@ -140,6 +140,55 @@ def test_gradients_add_where_a_path_branches():
     assert u.grad == pytest.approx(math.tanh(0.5) + 0.5 * (1 - math.tanh(0.5) ** 2) + 1)
 
 
+def test_a_shared_intermediate_node_passes_its_gradient_on_once():
+    x = Var(0.7)
+    t = x.tanh()
+    (t * t).backward()  # t has two paths to the output, x one path to t
+    assert t.grad == pytest.approx(2 * math.tanh(0.7))
+    assert x.grad == pytest.approx(2 * math.tanh(0.7) * (1 - math.tanh(0.7) ** 2))
+
+
+def test_repeated_branching_visits_each_node_once():
+    x = Var(1.0)
+    y = x
+    for _ in range(16):
+        y = y + y  # 2^16 paths from y back to x, but only 32 edges
+    op_count.clear()
+    y.backward()
+    assert x.grad == 2.0**16
+    assert op_count["chain"] == 32
+
+
+@pytest.mark.parametrize("kind", [Var, Dual])
+def test_operations_with_a_number_on_either_side(kind):
+    u = 1.5
+    cases = [
+        (lambda v: 4.0 + v, lambda v: 4.0 + v, 1.0),
+        (lambda v: v + 4.0, lambda v: v + 4.0, 1.0),
+        (lambda v: 4.0 - v, lambda v: 4.0 - v, -1.0),
+        (lambda v: v - 4.0, lambda v: v - 4.0, 1.0),
+        (lambda v: 4.0 * v, lambda v: 4.0 * v, 4.0),
+        (lambda v: v * 4.0, lambda v: v * 4.0, 4.0),
+        (lambda v: 4.0 / v, lambda v: 4.0 / v, -4.0 / u**2),
+        (lambda v: v / 4.0, lambda v: v / 4.0, 0.25),
+        (lambda v: -v, lambda v: -v, -1.0),
+        (lambda v: v**3, lambda v: v**3, 3 * u**2),
+        (lambda v: v.exp(), math.exp, math.exp(u)),
+        (lambda v: v.log(), math.log, 1 / u),
+    ]
+    for op, on_floats, derivative in cases:
+        if kind is Var:
+            v = Var(u)
+            out = op(v)
+            out.backward()
+            value, grad = out.value, v.grad
+        else:
+            out = op(Dual(u, 1.0))
+            value, grad = out.value, out.tangent
+        assert value == pytest.approx(on_floats(u), rel=1e-15)
+        assert grad == pytest.approx(derivative, rel=1e-15)
+
+
 def test_backward_twice_gives_the_same_gradients():
     a, b = Var(0.8), Var(-0.3)
     loss = unit_loss([a, b])
