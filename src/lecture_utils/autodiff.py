@@ -30,7 +30,7 @@ __all__ = ["RULES", "Dual", "Var", "jacobian", "op_count"]
 op_count: Counter = Counter()  # reset with op_count.clear()
 
 #: Each operation's value and local derivatives (d out / d input, per input).
-RULES: dict[str, Callable] = {
+RULES = {
     "add": lambda a, b: (a + b, (1.0, 1.0)),
     "sub": lambda a, b: (a - b, (1.0, -1.0)),
     "mul": lambda a, b: (a * b, (b, a)),
