@@ -9,6 +9,7 @@ learners' work. Modules are small and named by concept:
 ``feedback``              one feedback engine for checks and exercise checkers
 ``differentiation``       finite differences, Jacobians, gradient checks
 ``optimization``          gradient descent
+``autodiff``              computational graphs: reverse and forward mode
 ``special``               stable log-sum-exp, softmax, log-softmax
 ``layers``                affine / tanh layers and losses, forward & backward
 ``mlp``                   multi-layer perceptrons trained by backpropagation
@@ -24,6 +25,7 @@ Everything public is re-exported here, so that a learner can write
 ``from lecture_utils import check_gradient, logsumexp``.
 """
 
+from .autodiff import *
 from .bayes import *
 from .differentiation import *
 from .feedback import *
