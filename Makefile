@@ -42,8 +42,25 @@ refresh: venv  ## re-execute every notebook (twice, checking reproducibility) an
 bench: venv
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
-lab: venv
-	$(BIN)/jupyter lab book/
+lab: venv  ## JupyterLab on the learner notebooks in _build/lab (your saved work there is kept)
+	$(BIN)/python tools/learner_notebooks.py --out _build/notebooks --lab _build/lab
+	$(BIN)/jupyter lab --ServerApp.root_dir=_build/lab $(ALLOW_ROOT) $(LAB_ARGS)
 
 clean:
 	rm -rf _build
+
+# Learner notebooks (issue 14): generated from the chapters, run anywhere.
+.PHONY: notebooks wheel
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_ARGS ?=
+
+notebooks: venv  ## learner notebooks of every chapter into _build/notebooks (outputs cleared)
+	$(BIN)/python tools/learner_notebooks.py --out _build/notebooks
+
+wheel: venv  ## the lecture_utils wheel into _build/ (offline: no dependencies, no isolation)
+	rm -rf _build/wheel-src _build/lecture_utils-*.whl && mkdir -p _build/wheel-src
+	cp -r pyproject.toml README.md src _build/wheel-src/
+	find _build/wheel-src \( -name __pycache__ -o -name '*.egg-info' \) -prune -exec rm -rf {} +
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation -w _build _build/wheel-src
+	rm -rf _build/wheel-src
+	@ls _build/lecture_utils-*.whl
