@@ -44,7 +44,10 @@ MYST_LEFT = [
     (re.compile(r"\{(doc|ref|numref|eq|math|download)\}`"), "a MyST role"),
     (re.compile(r"literalinclude"), "a literalinclude"),
     (re.compile(r"^\([\w.:-]+\)=\s*$"), "a MyST target"),
-    (re.compile(r"^:(label|class|pyobject|start-after|end-before):"), "a directive option"),
+    (
+        re.compile(r"^:(label|class|pyobject|start-after|end-before):"),
+        "a directive option",
+    ),
 ]
 
 
@@ -53,8 +56,11 @@ MYST_LEFT = [
 
 def _nb(*cells: tuple[str, str, list[str]]) -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.metadata["widgets"] = {"state": {}}
     for kind, source, tags in cells:
         source = textwrap.dedent(source).strip("\n")
@@ -105,7 +111,8 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     (root / "_config.yml").write_text(
         "title: Mini\nbibtex_bibfiles:\n  - references.bib\nrepository:\n  url: ''\n"
     )
-    (root / "_toc.yml").write_text(textwrap.dedent("""\
+    (root / "_toc.yml").write_text(
+        textwrap.dedent("""\
         format: jb-book
         root: book/index
         parts:
@@ -116,13 +123,16 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
           - caption: End
             chapters:
               - file: book/summary
-    """))
+    """)
+    )
     (root / "book" / "index.md").write_text(
         "# Home\n\n:::{exercise}\n:label: ex-home\n\nWarm up.\n:::\n"
     )
     (root / "book" / "summary.md").write_text("(sec-summary)=\n# Summary\n\nDone.\n")
     one = _nb(
-        ("md", """
+        (
+            "md",
+            """
             (sec-one)=
             # Chapter one
 
@@ -143,11 +153,15 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
             a = b
             $$
             :::
-            """, []),
+            """,
+            [],
+        ),
         ("code", "import math\nx = 1", ["nbval-ignore-output"]),
         ("code", "plot_stuff = 1", ["hide-input"]),
         ("code", "secret = 1", ["remove-cell"]),
-        ("md", """
+        (
+            "md",
+            """
             ## Section one
 
             ```{literalinclude} ../src/mod.py
@@ -172,17 +186,25 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
             ```python
             kept = "an ordinary {cite}`fence` stays as it is"
             ```
-            """, []),
-        ("md", """
+            """,
+            [],
+        ),
+        (
+            "md",
+            """
             Before the detour.
 
             :::{deeper-start} Why this works
             :::
 
             Detour text.
-            """, []),
+            """,
+            [],
+        ),
         ("code", "detour = 2", []),
-        ("md", """
+        (
+            "md",
+            """
             :::{deeper-end}
             :::
 
@@ -199,8 +221,12 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
 
             Because $y$.
             :::
-            """, []),
-        ("md", """
+            """,
+            [],
+        ),
+        (
+            "md",
+            """
             :::{exercise} Double it
             :label: ex-one-code
 
@@ -208,31 +234,46 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
             :::
 
             A first attempt:
-            """, []),
+            """,
+            [],
+        ),
         ("code", "def double(x):\n    return x\n\n\ncheck_double(double)", []),
-        ("code", "def double(x):\n    ...  # your code\n\n\ncheck_double(double)",
-         ["learner-stub", "remove-cell"]),
-        ("md", """
+        (
+            "code",
+            "def double(x):\n    ...  # your code\n\n\ncheck_double(double)",
+            ["learner-stub", "remove-cell"],
+        ),
+        (
+            "md",
+            """
             :::{solution-start} ex-one-code
             :class: dropdown
             :::
 
             Multiply by two:
-            """, []),
+            """,
+            [],
+        ),
         ("code", "def double(x):\n    return 2 * x\n\n\ncheck_double(double)", []),
-        ("md", """
+        (
+            "md",
+            """
             :::{solution-end}
             :::
 
             ## After
 
             Main line continues.
-            """, []),
+            """,
+            [],
+        ),
         ("raw", "raw text", []),
     )
     nbformat.write(one, root / "book" / "ch_one.ipynb")
     two = _nb(
-        ("md", """
+        (
+            "md",
+            """
             (sec-two)=
             # Chapter two
 
@@ -242,7 +283,9 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
             :::
 
             Back to {doc}`../ch_one`, {ref}`ex-one-code` and {doc}`/book/summary`.
-            """, []),
+            """,
+            [],
+        ),
     )
     nbformat.write(two, root / "book" / "sub" / "ch_two.ipynb")
     return root
@@ -289,13 +332,17 @@ def test_install_cell_installs_only_when_missing(tmp_path: pathlib.Path) -> None
     """Run the cell's code with a fake pip: nothing when importable, the wheel else."""
     source = ln.install_cell("").source
     calls: list[list[str]] = []
-    fake = type("subprocess", (), {"run": staticmethod(lambda cmd, check: calls.append(cmd))})
+    fake = type(
+        "subprocess", (), {"run": staticmethod(lambda cmd, check: calls.append(cmd))}
+    )
     cwd = os.getcwd()
     os.chdir(tmp_path)
     try:
         exec(source.replace("import subprocess\n", ""), {"subprocess": fake})
         assert calls == [], "lecture_utils is importable here: no reinstall"
-        missing = source.replace('find_spec("lecture_utils")', 'find_spec("no_such_pkg_x")')
+        missing = source.replace(
+            'find_spec("lecture_utils")', 'find_spec("no_such_pkg_x")'
+        )
         (tmp_path / "lecture_utils-9.9-py3-none-any.whl").write_bytes(b"")
         exec(missing.replace("import subprocess\n", ""), {"subprocess": fake})
         assert calls and calls[0][-1] == "lecture_utils-9.9-py3-none-any.whl"
@@ -312,17 +359,23 @@ def test_no_myst_left(mini_notebooks: dict) -> None:
                 if "an ordinary {cite}`fence`" in line:
                     continue  # inside a code fence: shown as it is
                 for pattern, what in MYST_LEFT:
-                    assert not pattern.search(line), f"{doc} cell {index}: {what}: {line!r}"
+                    assert not pattern.search(line), (
+                        f"{doc} cell {index}: {what}: {line!r}"
+                    )
     assert "a comment for authors" not in _text(mini_notebooks["book/ch_one"])
 
 
 def test_citations_and_reference_list(mini_notebooks: dict) -> None:
     text = _text(mini_notebooks["book/ch_one"])
-    assert "Intro (Bishop, 2006; Gilks et al., 1996) and Opper and Winther (2001)." in text
+    assert (
+        "Intro (Bishop, 2006; Gilks et al., 1996) and Opper and Winther (2001)." in text
+    )
     references = mini_notebooks["book/ch_one"].cells[-1].source
     assert references.startswith("## References")
     assert [line[:12] for line in references.split("\n")[2:]] == [
-        "* Christophe", "* Walter R\\.", "* Manfred Op"
+        "* Christophe",
+        "* Walter R\\.",
+        "* Manfred Op",
     ]
 
 
@@ -339,8 +392,12 @@ def test_links_between_notebooks(mini_notebooks: dict) -> None:
 
 def test_exercises_are_numbered_as_in_the_book(mini_notebooks: dict) -> None:
     one = mini_notebooks["book/ch_one"]
-    headings = [line for c in one.cells for line in c.source.split("\n")
-                if line.startswith("#") and "Exercise" in line]
+    headings = [
+        line
+        for c in one.cells
+        for line in c.source.split("\n")
+        if line.startswith("#") and "Exercise" in line
+    ]
     assert headings == [
         "### Exercise 2",  # ex-home of index.md is 1; one level below "## Section one"
         "### Exercise 3: Double it",
@@ -348,15 +405,18 @@ def test_exercises_are_numbered_as_in_the_book(mini_notebooks: dict) -> None:
         "### Solution to Exercise 3: Double it",
     ]
     assert "## Exercise 4" in _text(mini_notebooks["book/sub/ch_two"])
-    assert "[Solution to Exercise 3: Double it](#Solution-to-Exercise-3:-Double-it)" in (
-        _text(one)
+    assert (
+        "[Solution to Exercise 3: Double it](#Solution-to-Exercise-3:-Double-it)"
+        in (_text(one))
     )
 
 
 def test_admonitions(mini_notebooks: dict) -> None:
     text = _text(mini_notebooks["book/ch_one"])
     assert "> **Note**\n>\n> A note with $x$." in text
-    assert "<details>\n<summary>Careful</summary>\n\nHidden text with a display:" in text
+    assert (
+        "<details>\n<summary>Careful</summary>\n\nHidden text with a display:" in text
+    )
     assert "$$\na = b\n$$\n\n</details>" in text
 
 
@@ -382,14 +442,18 @@ def test_code_cells_cleared_and_tags_mapped(mini_notebooks: dict) -> None:
     assert "tags" not in one.cells[_index(one, "import math")].metadata
 
 
-def test_stub_follows_the_exercise_and_solutions_come_last(mini_notebooks: dict) -> None:
+def test_stub_follows_the_exercise_and_solutions_come_last(
+    mini_notebooks: dict,
+) -> None:
     one = mini_notebooks["book/ch_one"]
     exercise = _index(one, "### Exercise 3: Double it")
     attempt = _index(one, "    return x\n")
     stub = _index(one, "...  # your code")
     solutions = _index(one, "## Solutions")
     assert exercise < attempt < stub < solutions
-    assert one.cells[stub - 1].source.startswith("**Your turn** (Exercise 3: Double it)")
+    assert one.cells[stub - 1].source.startswith(
+        "**Your turn** (Exercise 3: Double it)"
+    )
     assert one.cells[stub].metadata == {"learner": {"stub": "ex-one-code"}}
     assert _index(one, "return 2 * x\n\n\ncheck_double") > solutions
     assert _index(one, "Because $y$.") > solutions
@@ -401,19 +465,26 @@ def test_stub_follows_the_exercise_and_solutions_come_last(mini_notebooks: dict)
     )
 
 
-def test_going_deeper_keeps_its_cells_between_heading_and_end(mini_notebooks: dict) -> None:
+def test_going_deeper_keeps_its_cells_between_heading_and_end(
+    mini_notebooks: dict,
+) -> None:
     one = mini_notebooks["book/ch_one"]
     start = _index(one, "### Going deeper: Why this works")
     assert one.cells[start - 1].source.endswith("Before the detour.")
     assert one.cells[start + 1].source == "Detour text."
     assert one.cells[start + 2].source == "detour = 2"
-    assert one.cells[start + 3].source == "*End of the detour \u201cWhy this works\u201d.*\n\n---"
+    assert (
+        one.cells[start + 3].source
+        == "*End of the detour \u201cWhy this works\u201d.*\n\n---"
+    )
     assert one.cells[start + 4].source.startswith("Back on the main line.")
 
 
 def test_generation_is_deterministic(mini: pathlib.Path, mini_notebooks: dict) -> None:
     again = ln.learner_notebooks(mini)
-    assert json.dumps(again, sort_keys=True) == json.dumps(mini_notebooks, sort_keys=True)
+    assert json.dumps(again, sort_keys=True) == json.dumps(
+        mini_notebooks, sort_keys=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -422,8 +493,11 @@ def test_generation_is_deterministic(mini: pathlib.Path, mini_notebooks: dict) -
         (":::{solution-end}\n:::\n", "", "solution-start ex-one-code has no end"),
         ("{ref}`sec-two`", "{ref}`sec-nowhere`", "no label 'sec-nowhere'"),
         ("{cite:t}`opper2001`", "{cite:t}`nobody1999`", r"\['nobody1999'\] not in"),
-        ("```{literalinclude} ../src/mod.py\n:pyobject: f",
-         "```{literalinclude} ../src/mod.py\n:pyobject: nothere", "literalinclude"),
+        (
+            "```{literalinclude} ../src/mod.py\n:pyobject: f",
+            "```{literalinclude} ../src/mod.py\n:pyobject: nothere",
+            "literalinclude",
+        ),
     ],
 )
 def test_errors_name_the_chapter_and_cell(
@@ -451,7 +525,9 @@ def test_unknown_directives_are_kept_as_text_with_a_warning(
     nbformat.write(nb, path)
     warnings: list[str] = []
     notebooks = ln.learner_notebooks(root, warn=warnings.append)
-    assert warnings == ["book/sub/ch_two: unknown directive {margin-note}: rendered as a note"]
+    assert warnings == [
+        "book/sub/ch_two: unknown directive {margin-note}: rendered as a note"
+    ]
     assert "> **Aside**\n>\n> Side text." in _text(notebooks["book/sub/ch_two"])
 
 
@@ -485,7 +561,7 @@ def chapters() -> dict[str, nbformat.NotebookNode]:
 
 
 def _gated_solutions(doc: str) -> dict[str, list[str]]:
-    """Code cell sources inside each gated solution of a chapter (read independently)."""
+    """Code cells inside each gated solution of a chapter (read independently)."""
     nb = nbformat.read(BOOK.paths[doc], 4)
     solutions: dict[str, list[str]] = {}
     label = None
@@ -523,7 +599,9 @@ def test_chapter_has_no_myst_and_starts_with_the_install_cell(
             continue
         in_fence = False
         for line in cell.source.split("\n"):
-            if re.match(r"^\s*(```|~~~)", line) and not re.match(r"^\s*```+\s*\{", line):
+            if re.match(r"^\s*(```|~~~)", line) and not re.match(
+                r"^\s*```+\s*\{", line
+            ):
                 in_fence = not in_fence
             if in_fence:
                 continue
@@ -545,8 +623,11 @@ def test_chapter_stubs_before_solutions_after(doc: str, chapters: dict) -> None:
             )
         if not sources:
             continue  # a pen-and-paper exercise
-        stubs = [i for i, c in enumerate(nb.cells)
-                 if c.metadata.get("learner", {}).get("stub") == label]
+        stubs = [
+            i
+            for i, c in enumerate(nb.cells)
+            if c.metadata.get("learner", {}).get("stub") == label
+        ]
         assert stubs, (
             f"{doc}: code exercise {label} has no cell tagged learner-stub "
             "(CONTRIBUTING.md, 'Exercises', step 3)"
@@ -588,18 +669,38 @@ def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     proc = subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-         "-c", str(ROOT / "requirements.txt"), *RUNTIME],
-        capture_output=True, text=True, env=_clean_env(),
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-c",
+            str(ROOT / "requirements.txt"),
+            *RUNTIME,
+        ],
+        capture_output=True,
+        text=True,
+        env=_clean_env(),
     )
     assert proc.returncode == 0, f"pip install failed:\n{proc.stderr[-3000:]}"
     return venv
 
 
 def _clean_env(home: pathlib.Path | None = None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("PYTHONPATH", "VIRTUAL_ENV", "LECTURE_UTILS_INTERACTIVE",
-                        "JPY_SESSION_NAME", "JUPYTER_PATH")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "PYTHONPATH",
+            "VIRTUAL_ENV",
+            "LECTURE_UTILS_INTERACTIVE",
+            "JPY_SESSION_NAME",
+            "JUPYTER_PATH",
+        )
+    }
     if home is not None:  # kernelspecs and runtime files of this test only
         env["JUPYTER_DATA_DIR"] = str(home / "data")
         env["JUPYTER_CONFIG_DIR"] = str(home / "config")
@@ -628,8 +729,9 @@ print(json.dumps({"error": error, "install_output": first,
 """
 
 
-def _run_downloads(venv: pathlib.Path, folders: list[pathlib.Path],
-                   home: pathlib.Path) -> Iterator[tuple[pathlib.Path, dict]]:
+def _run_downloads(
+    venv: pathlib.Path, folders: list[pathlib.Path], home: pathlib.Path
+) -> Iterator[tuple[pathlib.Path, dict]]:
     """Execute each folder's notebook in the fresh venv, two at a time."""
     runner = home / "run_notebook.py"
     runner.write_text(RUNNER)
@@ -640,17 +742,32 @@ def _run_downloads(venv: pathlib.Path, folders: list[pathlib.Path],
         while pending and len(running) < 2:
             folder = pending.pop(0)
             notebook = next(folder.glob("*.ipynb"))
-            running.append((notebook, subprocess.Popen(
-                [str(venv / "bin" / "python"), str(runner), str(notebook)],
-                cwd=folder, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                text=True)))
+            running.append(
+                (
+                    notebook,
+                    subprocess.Popen(
+                        [str(venv / "bin" / "python"), str(runner), str(notebook)],
+                        cwd=folder,
+                        env=env,
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.PIPE,
+                        text=True,
+                    ),
+                )
+            )
         notebook, proc = running.pop(0)
         out, err = proc.communicate(timeout=600)
         try:
             yield notebook, json.loads(out.strip().split("\n")[-1])
         except (json.JSONDecodeError, IndexError):
-            yield notebook, {"error": f"runner failed: {err[-3000:]}", "install_output": "",
-                             "seconds": 0.0}
+            yield (
+                notebook,
+                {
+                    "error": f"runner failed: {err[-3000:]}",
+                    "install_output": "",
+                    "seconds": 0.0,
+                },
+            )
 
 
 def _strip_ansi(text: str) -> str:
@@ -662,7 +779,9 @@ def test_downloaded_notebooks_run_in_a_fresh_venv(
     book_build: object, fresh_venv: pathlib.Path, tmp_path: pathlib.Path
 ) -> None:
     assert book_build.returncode == 0, book_build.log[-3000:]
-    make = subprocess.run(["make", "-s", "wheel"], cwd=ROOT, capture_output=True, text=True)
+    make = subprocess.run(
+        ["make", "-s", "wheel"], cwd=ROOT, capture_output=True, text=True
+    )
     assert make.returncode == 0, make.stderr[-2000:]
     wheels = sorted((ROOT / "_build").glob("lecture_utils-*.whl"))
     assert len(wheels) == 1, wheels
@@ -689,12 +808,34 @@ def test_downloaded_notebooks_run_in_a_fresh_venv(
         elif notebook != next(folders[0].glob("*.ipynb")):
             assert result["install_output"] == "", f"{notebook.name} reinstalled"
     where = subprocess.run(
-        [str(fresh_venv / "bin" / "python"), "-c",
-         "import lecture_utils; print(lecture_utils.__file__)"],
-        capture_output=True, text=True, cwd=tmp_path, env=_clean_env(),
+        [
+            str(fresh_venv / "bin" / "python"),
+            "-c",
+            "import lecture_utils; print(lecture_utils.__file__)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_clean_env(),
     ).stdout
     assert where.startswith(str(fresh_venv)), f"lecture_utils imported from {where}"
     if os.environ.get("LEARNER_REPORT"):
         times = ", ".join(f"{n.stem} {r['seconds']:.1f} s" for n, r in results.items())
         print(f"\nnotebooks in the fresh venv: {elapsed:.1f} s ({times})")
-    assert not failures, "downloaded learner notebooks fail:\n\n" + "\n\n".join(failures)
+    assert not failures, "downloaded learner notebooks fail:\n\n" + "\n\n".join(
+        failures
+    )
+
+
+def test_make_lab_works_in_build_lab_and_allows_root() -> None:
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    dry = subprocess.run(
+        [make, "-n", "lab"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "tools/learner_notebooks.py --out _build/notebooks --lab _build/lab" in dry
+    lab = [line for line in dry.split("\n") if "jupyter lab" in line]
+    assert len(lab) == 1 and "--ServerApp.root_dir=_build/lab" in lab[0]
+    assert "book" not in lab[0], "JupyterLab must not open the committed sources"
+    assert ("--allow-root" in lab[0]) == (os.getuid() == 0)

@@ -38,9 +38,17 @@ BIN = pathlib.Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-default-apps", "--disable-extensions"]
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+]
 MAX_STEP_SECONDS = 0.3
 STEPS = 5  # arrow-key presses per figure (median is compared)
 # (learner notebook, source snippet of the interactive_figure cell)
@@ -57,43 +65,60 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def jupyter_server(app: str, root_dir: pathlib.Path, home: pathlib.Path) -> Iterator[str]:
+def jupyter_server(
+    app: str, root_dir: pathlib.Path, home: pathlib.Path
+) -> Iterator[str]:
     """Start ``jupyter lab`` or ``jupyter notebook``; yield its base URL with token."""
     port, token = _free_port(), secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("JUPYTER", "JPY"))}
     env.pop("LECTURE_UTILS_INTERACTIVE", None)  # the kernel decides, as for a learner
-    for name, sub in [("JUPYTER_CONFIG_DIR", "config"), ("JUPYTER_DATA_DIR", "data"),
-                      ("JUPYTER_RUNTIME_DIR", "runtime"),
-                      ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
-                      ("JUPYTERLAB_SETTINGS_DIR", "settings")]:
+    for name, sub in [
+        ("JUPYTER_CONFIG_DIR", "config"),
+        ("JUPYTER_DATA_DIR", "data"),
+        ("JUPYTER_RUNTIME_DIR", "runtime"),
+        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
+        ("JUPYTERLAB_SETTINGS_DIR", "settings"),
+    ]:
         env[name] = str(home / sub)
     server_app = "LabApp" if app == "lab" else "JupyterNotebookApp"
     command = [
-        str(BIN / "jupyter"), app, "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={root_dir}", f"--{server_app}.expose_app_in_browser=True",
+        str(BIN / "jupyter"),
+        app,
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root_dir}",
+        f"--{server_app}.expose_app_in_browser=True",
     ]
     if app == "lab":  # no news or update checks (they would leave 127.0.0.1)
-        command += ["--LabApp.news_url=None",
-                    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+        command += [
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ]
     if os.getuid() == 0:
         command.append("--allow-root")
-    log = open(home / f"{app}.log", "w")  # noqa: SIM115
-    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
-                              cwd=root_dir)
+    log = open(home / f"{app}.log", "w")
+    server = subprocess.Popen(
+        command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=root_dir
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
         while True:
             try:
-                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2):
+                with urllib.request.urlopen(
+                    f"{base}/api/status?token={token}", timeout=2
+                ):
                     break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
                     log.flush()
-                    pytest.fail(f"jupyter {app} did not start:\n"
-                                + (home / f"{app}.log").read_text()[-3000:])
+                    pytest.fail(
+                        f"jupyter {app} did not start:\n"
+                        + (home / f"{app}.log").read_text()[-3000:]
+                    )
                 time.sleep(0.3)
         yield f"{base}|{token}"
     finally:
@@ -119,7 +144,9 @@ def learner_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
 def browser() -> Iterator[object]:
     playwright_api = pytest.importorskip("playwright.sync_api")
     if not pathlib.Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} not found: run `make deps` (installs Debian's chromium)")
+        pytest.fail(
+            f"{CHROMIUM} not found: run `make deps` (installs Debian's chromium)"
+        )
     with playwright_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
@@ -164,15 +191,16 @@ _ERRORS = f"""() => {{
     if (c.model.type !== "code") return;
     for (let k = 0; k < c.model.outputs.length; k++) {{
       const o = c.model.outputs.get(k).toJSON();
-      if (o.output_type === "error") errors.push(`cell ${{i}}: ${{o.ename}}: ${{o.evalue}}`);
+      if (o.output_type !== "error") continue;
+      errors.push(`cell ${{i}}: ${{o.ename}}: ${{o.evalue}}`);
     }}
   }});
   return errors;
 }}"""
 _SHOW_CELL = f"""(snippet) => {{
   const nb = ({_NOTEBOOK})();
-  const index = nb.content.widgets.findIndex(
-    (c) => c.model.type === "code" && c.model.sharedModel.getSource().includes(snippet));
+  const index = nb.content.widgets.findIndex((c) =>
+    c.model.type === "code" && c.model.sharedModel.getSource().includes(snippet));
   nb.content.activeCellIndex = index;
   nb.content.scrollToItem(index, "center");
   return index;
@@ -195,14 +223,18 @@ _WAIT_NEW_IMAGE = """([selector, before, t0, timeout]) => new Promise((resolve) 
 })"""
 
 
-def _open_notebook(browser: object, url: str, app: str, name: str) -> tuple[object, list[str]]:
+def _open_notebook(
+    browser: object, url: str, app: str, name: str
+) -> tuple[object, list[str]]:
     base, token = url.split("|")
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     external: list[str] = []
 
     def route(r: object) -> None:
         host = urlparse(r.request.url).hostname
-        if host not in ("127.0.0.1", None) and not r.request.url.startswith(("data:", "blob:")):
+        if host not in ("127.0.0.1", None) and not r.request.url.startswith(
+            ("data:", "blob:")
+        ):
             external.append(r.request.url)
             r.abort()
         else:
@@ -260,10 +292,15 @@ def step_times(page: object, cell: str, via: str = "key") -> tuple[list[float], 
             page.keyboard.press("ArrowLeft" if target < value else "ArrowRight")
         else:  # drag the handle to the target value
             grip = handle.bounding_box()
-            page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2)
+            page.mouse.move(
+                grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2
+            )
             page.mouse.down()
-            page.mouse.move(box["x"] + box["width"] * target / last,
-                            box["y"] + box["height"] / 2, steps=4)
+            page.mouse.move(
+                box["x"] + box["width"] * target / last,
+                box["y"] + box["height"] / 2,
+                steps=4,
+            )
             page.mouse.up()
         elapsed = page.evaluate(_WAIT_NEW_IMAGE, [image, before, t0, 15_000])
         if elapsed < 0:
@@ -306,8 +343,10 @@ def _report(app: str, name: str, via: str, times: list[float], back: float) -> N
     if os.environ.get("LIVE_WIDGETS_REPORT"):
         shown = ", ".join(f"{t:.3f}" for t in times)
         median = statistics.median(times)
-        print(f"\n{app} {name} ({via}): new frames [s] {shown}; median {median:.3f};"
-              f" back to a frame seen before {back:.3f}")
+        print(
+            f"\n{app} {name} ({via}): new frames [s] {shown}; median {median:.3f};"
+            f" back to a frame seen before {back:.3f}"
+        )
 
 
 @pytest.mark.browser
@@ -340,7 +379,9 @@ def test_live_sliders_redraw_quickly(
             finally:
                 page.close()
     slow = {n: f"{t:.2f} s" for n, t in medians.items() if t >= MAX_STEP_SECONDS}
-    assert not slow, f"{app}: a slider step takes longer than {MAX_STEP_SECONDS} s: {slow}"
+    assert not slow, (
+        f"{app}: a slider step takes longer than {MAX_STEP_SECONDS} s: {slow}"
+    )
 
 
 # ------------------------------------------------ the live rendering, without a browser
@@ -372,8 +413,12 @@ def test_live_figure_redraws_one_figure_into_an_image() -> None:
         seen_axes.append(ax)
         ax.plot([0, 1], [offset, offset + slope])
 
-    widget = _live(draw, {"slope": [1.0, 2.0, 3.0], "offset": [0, 1]},
-                   labels={"slope": "λ"}, alt="slope {slope}, offset {offset}")
+    widget = _live(
+        draw,
+        {"slope": [1.0, 2.0, 3.0], "offset": [0, 1]},
+        labels={"slope": "λ"},
+        alt="slope {slope}, offset {offset}",
+    )
     assert isinstance(widget, ipywidgets.interactive)
     slope, offset, image, output = widget.children
     assert isinstance(slope, ipywidgets.SelectionSlider)
@@ -387,7 +432,9 @@ def test_live_figure_redraws_one_figure_into_an_image() -> None:
     assert image.value != first and _png_size(image.value) == (width, height)
     assert image.tooltip == "slope 2, offset 0"
     assert len({id(ax) for ax in seen_axes}) == 1, "the same axes are redrawn"
-    assert plt.get_fignums() == open_before, "no pyplot figure left for the inline backend"
+    assert plt.get_fignums() == open_before, (
+        "no pyplot figure left for the inline backend"
+    )
 
 
 def test_live_figure_reuses_frames_shown_before() -> None:

@@ -70,6 +70,6 @@ def test_the_check_finds_widget_state_and_views() -> None:
     problems = widget_problems(saved, "book/x.ipynb")
     assert len(problems) == 2
     assert "book/x.ipynb: notebook metadata" in problems[0]
-    assert problems[1].startswith("book/x.ipynb, cell 1 (\"interactive_figure(")
+    assert problems[1].startswith('book/x.ipynb, cell 1 ("interactive_figure(')
     clean = {"metadata": {}, "cells": saved["cells"][:1]}
     assert widget_problems(clean, "book/x.ipynb") == []

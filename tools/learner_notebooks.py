@@ -1036,8 +1036,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(written)} learner notebooks in {args.out}")
     if args.lab:
         kept = copy_new(written, args.lab)
-        for path in kept:
-            print(f"kept your copy {path} (delete it to get the regenerated notebook)")
+        print(
+            f"{len(written) - len(kept)} copied to {args.lab}; {len(kept)} kept as "
+            "they are (your work; delete one to get the regenerated notebook)"
+        )
     return 0
 
 
