@@ -10,8 +10,10 @@ time the learner feels; it must stay under ``MAX_STEP_SECONDS`` for the intro
 its PID at the end. Requests to any host but 127.0.0.1 are blocked and fail
 the test.
 
-Run ``LIVE_WIDGETS_REPORT=1 pytest tests/test_live_widgets.py -s`` to print the
-measured step times.
+Run ``LIVE_WIDGETS_REPORT=1 pytest -s -m browser tests/test_live_widgets.py`` to
+print the measured step times. In Notebook 7 arrow keys do not reach a focused
+slider (an upstream issue, explained at ``NOTEBOOK7_ARROW_COMMAND``): the test
+expects exactly that and measures the steps by dragging the slider instead.
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ ARGS = [
     "--disable-default-apps",
     "--disable-extensions",
 ]
-MAX_STEP_SECONDS = 0.3
+# The goal; a machine busy with other work can relax it (LIVE_WIDGETS_MAX_STEP=0.5).
+MAX_STEP_SECONDS = float(os.environ.get("LIVE_WIDGETS_MAX_STEP", "0.3"))
 STEPS = 5  # arrow-key presses per figure (median is compared)
 # (learner notebook, source snippet of the interactive_figure cell)
 FIGURES = [
