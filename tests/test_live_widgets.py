@@ -271,7 +271,8 @@ def step_times(page: object, cell: str, via: str = "key") -> tuple[list[float], 
 
     Every step shows a frame not shown before: the first slider moves right to its
     last value, then the next slider, and so on. ``via="key"``: focus the handle
-    and press ArrowRight; ``via="mouse"``: drag the handle to the next value. The
+    and press ArrowRight; ``via="mouse"``: click the track at the next value (drag
+    the handle to go back). The
     last step goes back one value (a frame shown before) and is returned apart.
     """
     image = f"{cell} .widget-interact img"
@@ -289,18 +290,25 @@ def step_times(page: object, cell: str, via: str = "key") -> tuple[list[float], 
         before = page.eval_on_selector(image, "img => img.src")
         if via == "key":
             handle.focus()
+        else:  # noUiSlider ignores a tap within its 300 ms tap animation
+            page.wait_for_timeout(400)
         box = track.bounding_box()
         t0 = page.evaluate("() => performance.now()")
         if via == "key":
             page.keyboard.press("ArrowLeft" if target < value else "ArrowRight")
-        else:  # drag the handle to the target value
+        elif target > value:  # click the track right of the handle: a tap moves it
+            page.mouse.click(
+                box["x"] + min(max(box["width"] * target / last, 2), box["width"] - 2),
+                box["y"] + box["height"] / 2,
+            )
+        else:  # left of the handle the track is "connected": drag the handle there
             grip = handle.bounding_box()
             page.mouse.move(
                 grip["x"] + grip["width"] / 2, grip["y"] + grip["height"] / 2
             )
             page.mouse.down()
             page.mouse.move(
-                box["x"] + box["width"] * target / last,
+                box["x"] + min(max(box["width"] * target / last, 2), box["width"] - 2),
                 box["y"] + box["height"] / 2,
                 steps=4,
             )
