@@ -169,8 +169,8 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
             ```
 
             ```{literalinclude} /src/mod.py
-            :start-after: # start
-            :end-before: # end
+            :start-after: "# start"
+            :end-before: "# end"  # quoted: MyST reads options as YAML
             ```
 
             ```{literalinclude} ../src/mod.py

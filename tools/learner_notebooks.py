@@ -278,6 +278,17 @@ class Directive:
     body: str
 
 
+def _option_values(block: str) -> dict[str, str]:
+    """Option block as MyST reads it (YAML-like: quotes removed)."""
+    from myst_parser.parsers.options import TokenizeError, options_to_items
+
+    try:
+        items, _ = options_to_items(block)
+    except TokenizeError as error:
+        raise LearnerError(f"directive options {block!r}: {error}") from None
+    return {str(k): "" if v is None else str(v) for k, v in items}
+
+
 def _parse_directive(info: str, content: str) -> Directive | None:
     match = _DIRECTIVE.match(info.strip())
     if not match:
@@ -287,13 +298,14 @@ def _parse_directive(info: str, content: str) -> Directive | None:
     if lines and lines[0].strip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
         if end is not None:
-            loaded = yaml.safe_load("\n".join(lines[1:end])) or {}
-            options = {str(k): "" if v is None else str(v) for k, v in loaded.items()}
+            options = _option_values("\n".join(lines[1:end]))
             lines = lines[end + 1 :]
     else:
-        while lines and (option := _OPTION.match(lines[0])):
-            options[option["key"]] = (option["value"] or "").strip()
-            lines = lines[1:]
+        option_lines = []
+        while lines and _OPTION.match(lines[0].lstrip()):
+            option_lines.append(lines.pop(0).lstrip()[1:])
+        if option_lines:
+            options = _option_values("\n".join(option_lines))
     body = "\n".join(lines).strip("\n")
     return Directive(match["name"], match["arg"].strip(), options, body)
 
