@@ -82,6 +82,23 @@ book: venv $(NPM_STAMP)  ## build the book into _build/html (warnings are errors
 pdf: deps  ## the whole book as one PDF in _build/pdf/, printed by Chromium
 	$(BIN)/python tools/print_pdf.py
 
+# Learner notebooks (issue 14): generated from the chapters, run anywhere.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+LAB_ARGS ?=
+
+.PHONY: notebooks
+notebooks: venv  ## learner notebooks of every chapter into _build/notebooks (outputs cleared)
+	$(BIN)/python tools/learner_notebooks.py --out _build/notebooks
+
+.PHONY: wheel
+wheel: venv  ## the lecture_utils wheel into _build/ (offline: no dependencies, no isolation)
+	rm -rf _build/wheel-src _build/lecture_utils-*.whl && mkdir -p _build/wheel-src
+	cp -r pyproject.toml README.md src _build/wheel-src/
+	find _build/wheel-src \( -name __pycache__ -o -name '*.egg-info' \) -prune -exec rm -rf {} +
+	$(BIN)/python -m pip wheel --quiet --no-deps --no-build-isolation -w _build _build/wheel-src
+	rm -rf _build/wheel-src
+	@ls _build/lecture_utils-*.whl
+
 # --- testing ----------------------------------------------------------------------
 
 .PHONY: test
@@ -129,8 +146,9 @@ bench: venv  ## speed comparisons with SciPy / NumPy / autograd
 	for f in benchmarks/bench_*.py; do $(BIN)/python $$f || exit 1; done
 
 .PHONY: lab
-lab: venv  ## JupyterLab on the notebooks
-	$(BIN)/jupyter lab book/
+lab: venv  ## JupyterLab on the learner notebooks in _build/lab (your saved work there is kept)
+	$(BIN)/python tools/learner_notebooks.py --out _build/notebooks --lab _build/lab
+	$(BIN)/jupyter lab --ServerApp.root_dir=_build/lab $(ALLOW_ROOT) $(LAB_ARGS)
 
 .PHONY: clean
 clean:  ## remove the built book (keeps .venv)

@@ -1,38 +1,147 @@
 """The live rendering of :func:`lecture_utils.interactive.interactive_figure`.
 
 Used when a Jupyter server runs the kernel (JupyterLab, Notebook 7): one
-``ipywidgets`` slider per parameter, and the figure redrawn on every change.
+``ipywidgets`` slider per parameter, labelled with ``labels``, above an
+``ipywidgets.Image`` that shows the figure.
+
+The figure is made once. A slider step clears its axes, calls ``draw`` on them
+again, renders the figure with Agg and sends the PNG to the Image widget. It
+does not build a new figure, run the inline backend or clear an output area,
+which is what made a step slow. The layout (constrained layout of the book
+style) is computed for the first frame and then kept, so the axes do not jump
+between frames and a step skips the layout pass. Like the static frames
+of the book, a frame is a function of the slider values: the PNGs of the last
+frames shown are kept, so going back to one is instant.
+
+``draw`` draws on the Axes it is given. Axes it adds (a colorbar, ``twinx``)
+and figure-level legends and texts are removed before the next frame.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import io
+from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib.pyplot as plt
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+# Pixels per displayed pixel. 1, like the book's pre-rendered frames (72 dpi): twice
+# the pixels ("retina") would make a step about 1.5 times slower.
+_SCALE = 1
+_CACHED_FRAMES = 64  # PNGs kept: going back to a frame shown before is instant
 
 
 def _label(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+class _Frames:
+    """One persistent figure, redrawn in place; renders PNG bytes."""
+
+    def __init__(self, fig: Figure, ax: object, draw: Callable[..., object]) -> None:
+        plt.close(fig)  # out of pyplot: the inline backend must not show it too
+        self.fig, self.ax, self.draw = fig, ax, draw
+        self.canvas = FigureCanvasAgg(fig)  # render with Agg whatever the backend
+        self.axes = list(fig.axes)
+        self.laid_out = False
+        self.base_dpi = fig.dpi
+        fig.set_dpi(self.base_dpi * _SCALE)
+
+    @property
+    def width_px(self) -> int:
+        """Displayed width in CSS pixels."""
+        return round(self.fig.get_figwidth() * self.base_dpi)
+
+    def _reset(self) -> None:
+        fig = self.fig
+        for extra in [a for a in fig.axes if a not in self.axes]:
+            extra.remove()
+        for artists in (fig.legends, fig.texts, fig.lines, fig.patches, fig.images):
+            artists.clear()
+        for name in ("_suptitle", "_supxlabel", "_supylabel"):
+            if getattr(fig, name, None) is not None:
+                setattr(fig, name, None)
+        for ax in self.axes:
+            ax.clear()
+
+    def png(self, values: Mapping[str, object]) -> bytes:
+        """Draw the frame of ``values`` and return it as PNG."""
+        self._reset()
+        self.draw(self.ax, **values)
+        buffer = io.BytesIO()
+        # One Agg draw; compress_level 1: a few kB more than the default, faster.
+        self.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
+        if not self.laid_out:  # keep the first frame's layout from now on
+            self.fig.set_layout_engine("none")
+            self.laid_out = True
+        return buffer.getvalue()
+
+
 def live_figure(
     draw: Callable[..., object],
     params: dict[str, Sequence[object]],
     start: Sequence[int],
-    new_axes: Callable[[], tuple[object, object]],
+    new_axes: Callable[[], tuple[Figure, object]],
+    labels: Mapping[str, str] | None = None,
+    alt: str | None = None,
 ) -> object:
-    """Return an ``ipywidgets.interactive`` that redraws ``draw`` on every change."""
+    """Return an ``ipywidgets.interactive``: sliders above the redrawn figure.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(ax, **values)`` draws one frame.
+    params : dict of str to sequence
+        The values of each parameter, one ``SelectionSlider`` each.
+    start : sequence of int
+        Index of each slider's starting value.
+    new_axes : callable
+        Returns ``(fig, ax)``; called once.
+    labels : mapping of str to str, optional
+        Slider label of a parameter (default: its name).
+    alt : str, optional
+        Alternative text template, formatted with each frame's values; shown
+        as the image's tooltip (the Image widget has no ``alt``).
+
+    Returns
+    -------
+    ipywidgets.interactive
+        Its children: the sliders, the ``Image``, and the ``Output`` where a
+        failing ``draw`` shows its traceback.
+    """
     import ipywidgets
 
-    def update(**kwargs: object) -> None:
-        _, ax = new_axes()
-        draw(ax, **kwargs)
-        plt.show()
+    labels = dict(labels or {})
+    fig, ax = new_axes()
+    frames = _Frames(fig, ax, draw)
+    image = ipywidgets.Image(
+        format="png",
+        layout=ipywidgets.Layout(width=f"{frames.width_px}px", max_width="100%"),
+    )
+
+    cache: dict[tuple[int, ...], bytes] = {}  # frames are a function of the values
+
+    def update(**values: object) -> None:
+        key = tuple(slider.index for slider in sliders.values())
+        if key not in cache:
+            if len(cache) >= _CACHED_FRAMES:
+                del cache[next(iter(cache))]
+            cache[key] = frames.png(values)
+        image.value = cache[key]
+        if alt:
+            image.tooltip = alt.format(**{k: _label(v) for k, v in values.items()})
 
     sliders = {
         name: ipywidgets.SelectionSlider(
-            options=[(_label(v), v) for v in values], value=values[i], description=name
+            options=[(_label(v), v) for v in values],
+            value=values[i],
+            description=labels.get(name, name),
+            style={"description_width": "initial"},
         )
         for (name, values), i in zip(params.items(), start, strict=True)
     }
-    return ipywidgets.interactive(update, **sliders)
+    widget = ipywidgets.interactive(update, **sliders)
+    *controls, output = widget.children
+    widget.children = (*controls, image, output)
+    return widget
