@@ -37,7 +37,9 @@ import learner_notebooks as ln  # noqa: E402
 
 HTML = ROOT / "_build" / "html"
 # What a learner needs to run the notebooks (the rest comes with them).
-RUNTIME = ["numpy", "scipy", "matplotlib", "ipykernel", "nbclient", "ipywidgets"]
+# The wheel's dependencies and its [notebooks] extra, plus a kernel to run them.
+RUNTIME = ["numpy", "scipy", "matplotlib", "ipywidgets", "autograd", "mpmath"]
+RUNTIME += ["ipykernel", "nbclient"]
 MYST_LEFT = [
     (re.compile(r"^\s*(:::+|```+)\s*\{"), "a MyST directive fence"),
     (re.compile(r"\{cite(:\w+)?\}`"), "a {cite} role"),
@@ -322,7 +324,7 @@ def test_install_cell(mini: pathlib.Path, mini_notebooks: dict) -> None:
     assert "git+" not in first.source and "make wheel" in first.source
     with_url = ln.learner_notebooks(mini, repository_url="https://example.org/me/mml")
     source = with_url["book/ch_one"].cells[0].source
-    assert 'else "git+https://example.org/me/mml"' in source
+    assert 'else "lecture_utils[notebooks] @ git+https://example.org/me/mml"' in source
     assert "make wheel" not in source
     compile(source, "install", "exec")
     compile(first.source, "install", "exec")

@@ -945,7 +945,8 @@ import sys
 
 if importlib.util.find_spec("lecture_utils") is None:
     wheels = sorted(pathlib.Path().glob("lecture_utils-*.whl"))
-    source = str(wheels[-1]) if wheels else {fallback}
+    # [notebooks]: what the chapters import besides the package (ipywidgets, ...)
+    source = f"{{wheels[-1]}}[notebooks]" if wheels else {fallback}
     if source:
         print(f"Installing lecture_utils from {{source}} ...")
         pip = [sys.executable, "-m", "pip", "install", "--quiet", source]
@@ -968,7 +969,9 @@ def install_cell(repository_url: str = "") -> nbformat.NotebookNode:
     sentence telling the learner what to do. It does nothing when the package
     is importable.
     """
-    fallback = f'"git+{repository_url}"' if repository_url else "None"
+    fallback = "None"
+    if repository_url:
+        fallback = f'"lecture_utils[notebooks] @ git+{repository_url}"'
     source = _INSTALL.format(marker=INSTALL_MARKER, fallback=fallback)
     if not repository_url:
         source += _NO_SOURCE
