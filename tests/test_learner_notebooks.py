@@ -347,7 +347,7 @@ def test_install_cell_installs_only_when_missing(tmp_path: pathlib.Path) -> None
         )
         (tmp_path / "lecture_utils-9.9-py3-none-any.whl").write_bytes(b"")
         exec(missing.replace("import subprocess\n", ""), {"subprocess": fake})
-        assert calls and calls[0][-1] == "lecture_utils-9.9-py3-none-any.whl"
+        assert calls and calls[0][-1] == "lecture_utils-9.9-py3-none-any.whl[notebooks]"
     finally:
         os.chdir(cwd)
 

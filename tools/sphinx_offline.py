@@ -3,8 +3,9 @@
 Jupyter Book 1 always loads ``sphinx_thebe``, which writes a configuration
 script naming a CDN address (and, on some versions, writes it twice, a console
 error). The book does not offer Thebe (it needs a remote kernel), so this
-extension removes sphinx-thebe's event handlers and its stylesheet. The maths is rendered
-at build time (``sphinx_katex``); widget managers are switched off in ``_config.yml``.
+extension removes sphinx-thebe's event handlers and its stylesheet. The maths comes
+from the book's own KaTeX (``sphinx_katex``); widget managers are switched off in
+``_config.yml``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ def _drop_thebe_listeners(app: Sphinx) -> None:
 def setup(app: Sphinx) -> dict[str, object]:
     app.setup_extension("sphinx_thebe")
     _drop_thebe_listeners(app)
-    app.registry.css_files[:] = [
-        (name, attrs) for name, attrs in app.registry.css_files if name != "sphinx-thebe.css"
-    ]
+    css = app.registry.css_files
+    css[:] = [(name, attrs) for name, attrs in css if name != "sphinx-thebe.css"]
     return {"parallel_read_safe": True, "parallel_write_safe": True}
