@@ -231,29 +231,24 @@ def interactive_figure(
         ``draw(ax, **values)`` draws one frame on ``ax`` (an Axes, or an array
         of Axes when ``nrows * ncols > 1``). It must not call ``plt.show()``.
     params : mapping of str to sequence
-        Parameter name to the values its slider steps through (at least one).
-        At most 64 frames in all (the product of the lengths); ~30 is plenty:
-        every frame is a PNG that every reader downloads.
+        The values each parameter's slider steps through: at most 64 frames in
+        all, ~30 is plenty (every frame is a PNG that every reader downloads).
     alt : str
-        Alternative text template, formatted with each frame's values, e.g.
-        ``"Fit of degree {degree}"``; its placeholders must be parameters.
-    labels : mapping of str to str, optional
-        The notation of each slider, e.g. ``{"lam": "λ"}``; default the name.
-    initial : mapping, optional
-        Starting value of each parameter (one of its values); default the first.
-    nrows, ncols : int
-        Subplot grid passed to :func:`matplotlib.pyplot.subplots`.
-    figsize : (float, float), optional
-        Figure size in inches; default from the book style.
+        Alternative text, a template formatted with each frame's values, e.g.
+        ``"Fit of degree {degree}"``.
+    labels, initial : mapping, optional
+        A slider's notation (e.g. ``{"lam": "λ"}``, default the name) and its
+        starting value (default the first).
+    nrows, ncols, figsize
+        Passed on to :func:`matplotlib.pyplot.subplots`.
     mode : {"static", "widgets"}, optional
         See :func:`resolve_mode`.
 
     Returns
     -------
     StaticFigure or ipywidgets.interactive
-        Static: HTML sliders over frames drawn at twice their displayed size
-        (``figure.dpi`` CSS pixels per inch), the last parameter varying
-        fastest. Widgets: live sliders.
+        Static frames are drawn at twice their displayed size (``figure.dpi``
+        CSS pixels per inch), the last parameter varying fastest.
     """
     func = "interactive_figure"
     if not callable(draw):
