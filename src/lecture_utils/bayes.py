@@ -29,19 +29,11 @@ from ._validation import (
 )
 
 __all__ = [
-    "GaussianPosterior",
-    "fit_posterior",
-    "gauss_legendre",
-    "log_marginal_likelihood",
-    "log_predictive_density",
-    "mc_moments",
-    "mc_predictive_density",
-    "predictive",
-    "predictive_interval",
-    "quadrature_moments",
-    "sample_posterior",
+    "GaussianPosterior", "fit_posterior", "gauss_legendre", "log_marginal_likelihood",
+    "log_predictive_density", "mc_moments", "mc_predictive_density", "predictive",
+    "predictive_interval", "quadrature_moments", "sample_posterior",
     "tensor_grid_integrate",
-]
+]  # fmt: skip
 
 _MAX_NODES = 2_000  # Gauss-Legendre nodes per axis: leggauss builds an n x n matrix
 _MAX_ENTRIES = 50_000_000  # floats in the arrays one call allocates (400 MB)

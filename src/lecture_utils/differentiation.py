@@ -29,13 +29,9 @@ from ._validation import as_array, as_callable, as_scalar, call, check_choice, f
 from .feedback import Feedback, diagnose
 
 __all__ = [
-    "GradientCheckError",
-    "check_gradient",
-    "default_step",
-    "numerical_derivative",
-    "numerical_jacobian",
-    "relative_error",
-]
+    "GradientCheckError", "check_gradient", "default_step", "numerical_derivative",
+    "numerical_jacobian", "relative_error",
+]  # fmt: skip
 
 Scheme = Literal["central", "forward"]
 EPS = float(np.finfo(np.float64).eps)

@@ -19,13 +19,9 @@ from ._validation import as_array, describe, fail
 from .special import log_softmax
 
 __all__ = [
-    "affine_backward",
-    "affine_forward",
-    "softmax_cross_entropy",
-    "squared_error_loss",
-    "tanh_backward",
-    "tanh_forward",
-]
+    "affine_backward", "affine_forward", "softmax_cross_entropy", "squared_error_loss",
+    "tanh_backward", "tanh_forward",
+]  # fmt: skip
 
 _FIX_CACHE = "Pass the cache that the matching forward function returned."
 

@@ -28,13 +28,9 @@ from ._validation import (
 )
 
 __all__ = [
-    "MLP",
-    "init_mlp",
-    "mlp_backward",
-    "mlp_forward",
-    "mlp_loss_and_gradients",
+    "MLP", "init_mlp", "mlp_backward", "mlp_forward", "mlp_loss_and_gradients",
     "train_mlp",
-]
+]  # fmt: skip
 
 _OUTPUTS = ("linear", "tanh")
 

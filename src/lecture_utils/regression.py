@@ -29,19 +29,10 @@ from scipy.linalg import solve_triangular
 from ._validation import as_array, as_int, as_rng, as_scalar, fail
 
 __all__ = [
-    "DEFAULT_NOISE_STD",
-    "DEFAULT_SEED",
-    "CVResult",
-    "cross_validate",
-    "fit_map",
-    "fit_mle",
-    "legendre_features",
-    "make_lecture_data",
-    "negative_log_likelihood",
-    "polynomial_features",
-    "rmse",
-    "true_function",
-]
+    "DEFAULT_NOISE_STD", "DEFAULT_SEED", "CVResult", "cross_validate", "fit_map",
+    "fit_mle", "legendre_features", "make_lecture_data", "negative_log_likelihood",
+    "polynomial_features", "rmse", "true_function",
+]  # fmt: skip
 
 #: Seed of the lecture's data set: every chapter that draws it gets the same points.
 DEFAULT_SEED = 2017

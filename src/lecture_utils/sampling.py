@@ -18,17 +18,10 @@ from . import _validation as v
 from .special import logsumexp
 
 __all__ = [
-    "ImportanceResult",
-    "Proposals",
-    "effective_sample_size",
-    "importance_sampling",
-    "inverse_cdf",
-    "metropolis_hastings",
-    "monte_carlo_estimate",
-    "rejection_proposals",
-    "rejection_sample",
-    "sample_discrete",
-]
+    "ImportanceResult", "Proposals", "effective_sample_size", "importance_sampling",
+    "inverse_cdf", "metropolis_hastings", "monte_carlo_estimate", "rejection_proposals",
+    "rejection_sample", "sample_discrete",
+]  # fmt: skip
 
 MAX_DRAWS = 10**7  # samples, proposals or chain entries per call: memory and time
 Density = Callable[[np.ndarray], object]

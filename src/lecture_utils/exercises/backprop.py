@@ -19,11 +19,9 @@ from ..special import logsumexp, softmax
 from . import _check, _with_note
 
 __all__ = [
-    "check_affine_backward",
-    "check_logsumexp",
-    "check_softmax",
+    "check_affine_backward", "check_logsumexp", "check_softmax",
     "check_two_layer_backprop",
-]
+]  # fmt: skip
 
 _CASES = [
     (np.array([0.5, -1.0, 2.0, 0.0]),),

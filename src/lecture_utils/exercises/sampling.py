@@ -19,10 +19,8 @@ from ..special import logsumexp
 from . import _check, _with_note
 
 __all__ = [
-    "check_effective_sample_size",
-    "check_importance_weights",
-    "check_inverse_cdf",
-]
+    "check_effective_sample_size", "check_importance_weights", "check_inverse_cdf",
+]  # fmt: skip
 
 
 def _searchsorted(p: np.ndarray, u: np.ndarray, side: str = "left") -> np.ndarray:
