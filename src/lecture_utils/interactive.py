@@ -87,7 +87,7 @@ def _format_value(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-@dataclasses.dataclass(repr=False)
+@dataclasses.dataclass(repr=False, eq=False)
 class StaticFigure:
     """Pre-rendered frames shown with HTML range sliders (``_repr_html_``).
 
