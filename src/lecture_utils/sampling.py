@@ -350,10 +350,9 @@ def metropolis_hastings(
     N(0, I)`, :math:`\\sigma` = ``step_size``, and moves there with probability
     :math:`\\min\\{1, \\tilde p(x') / \\tilde p(x)\\}`, else stays: Z cancels.
     Returns the kept states, (n_samples,) or (n_samples, D), and the fraction of
-    accepted moves over all steps. **Kept states**: with :math:`x_t` the state
-    after step t (:math:`x_0` = ``x0``), the chain runs ``burn_in + n_samples *
-    thin`` steps and keeps :math:`x_t` for t = burn_in + j thin, j = 1..n_samples:
-    the last state of each block of ``thin`` steps after the burn-in, never x0.
+    accepted moves. The chain runs ``burn_in + n_samples * thin`` steps and keeps
+    the state after step t = burn_in + j thin, j = 1..n_samples: the last of each
+    block of ``thin`` steps after the burn-in, never x0.
     """
     func = "metropolis_hastings"
     log_p_tilde = v.as_callable(log_p_tilde, func, "log_p_tilde")

@@ -1,12 +1,9 @@
 """The checkers of the chapters' code exercises, one module per chapter.
 
-A checker, e.g. ``lecture_utils.exercises.backprop.check_affine_backward(f)``,
-runs the learner's function on prepared cases through
-:func:`lecture_utils.feedback.check_function` (copies of the inputs, at most
-``time_limit`` seconds per case), compares it with a private reference and
-returns a :class:`~lecture_utils.feedback.Feedback` that names the mistake: a
-transposed matrix, a missing batch sum, or one of the exercise's known mistakes,
-each explained in its own sentence.
+A checker such as ``backprop.check_affine_backward(f)`` runs the learner's ``f``
+on prepared cases through :func:`lecture_utils.feedback.check_function`, compares
+it with a private reference and returns a ``Feedback`` that names the mistake,
+the exercise's known mistakes each in its own sentence.
 """
 
 from __future__ import annotations
