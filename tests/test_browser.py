@@ -445,6 +445,16 @@ def test_static_slider_changes_the_figure(book_server: str, browser: object) -> 
         assert after != before, "moving the slider did not change the figure"
         label = figure.locator("output").first.text_content()
         assert label == "90", f"slider label shows {label!r}"
+        assert slider.get_attribute("aria-valuetext") == "90"
+        # After the first move the frames one step away are fetched too: more
+        # than the first frame and the one shown have a src now.
+        fetched = figure.evaluate(
+            "el => [...el.querySelectorAll('.lu-frames img')]"
+            ".filter(i => i.getAttribute('src')).length"
+        )
+        assert fetched > 2, f"only {fetched} frames fetched: no neighbour prefetched"
+        # The figure is data only: the book's reading.js drives it.
+        assert figure.evaluate("el => el.parentElement.querySelector('script')") is None
         assert visit.console == [] and visit.failed == []
     finally:
         context.close()

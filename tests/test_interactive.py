@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import pathlib
 import re
 
 import numpy as np
@@ -11,6 +12,8 @@ import pytest
 from PIL import Image
 
 from lecture_utils.interactive import StaticFigure, interactive_figure, resolve_mode
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def _draw(ax: object, slope: float, offset: float = 0.0) -> None:
@@ -52,7 +55,6 @@ def test_frames_are_palette_pngs_at_twice_the_displayed_size() -> None:
     assert image.mode == "P", "frames are palette-quantised to keep notebooks small"
     html = fig._repr_html_()
     assert f'width="{width}" height="{height}"' in html
-    assert "height:auto" in html, "the image keeps its aspect ratio when it shrinks"
 
 
 def test_html_is_deterministic_and_self_contained() -> None:
@@ -64,12 +66,12 @@ def test_html_is_deterministic_and_self_contained() -> None:
         "two renderings must be byte-identical (nbval compares them)"
     )
     assert "http://" not in first and "https://" not in first
+    assert "<script" not in first, "data only: the book's reading.js drives it"
     assert first.count('type="range"') == 1
     # the initial frame (slope 2, index 1) is the only one without display:none
-    shown = re.findall(
-        r'<img data-frame="(\d)"[^>]*style="max-width:100%;height:auto">', first
-    )
-    assert shown == ["1"]
+    frames = re.findall(r'<img data-frame="(\d)"[^>]*>', first)
+    shown = re.findall(r'<img data-frame="(\d)"(?![^>]*display:none)[^>]*>', first)
+    assert frames == ["0", "1"] and shown == ["1"]
     assert 'alt="slope 1"' in first and 'alt="slope 2"' in first
     assert 'value="1"' in first and 'aria-valuetext="2"' in first
 
@@ -86,10 +88,37 @@ def test_sliders_are_labelled_with_notation_and_aligned_in_a_grid() -> None:
     assert [text for _, text in names] == ["λ", "σ_p²"]
     ids = re.findall(r'<input type="range" class="lu-slider" id="([^"]+)"', html)
     assert ids == [slider for slider, _ in names], "each label names its slider"
-    assert "display:grid" in html and "min-height:24px" in html
+    assert (
+        re.findall(r'data-labels="([^"]+)"', html)[1]
+        == "[&quot;1&quot;, &quot;2&quot;]"
+    )
     assert re.findall(r"<output[^>]*>([^<]*)</output>", html) == ["0.5", "1"]
     default = _static()._repr_html_()
     assert re.search(r'<label class="lu-name" [^>]*>slope</label>', default)
+
+
+def _css_rule(css: str, selector: str) -> str:
+    found = re.search(re.escape(selector) + r"\s*\{([^}]*)\}", css)
+    assert found, f"reading.css has no rule for {selector}"
+    return re.sub(r"/\*.*?\*/|\s", "", found.group(1))
+
+
+def test_the_book_lays_out_and_drives_the_sliders() -> None:
+    """The snippet carries no style or script: the book's reading.css aligns the
+    sliders in a grid with 24 px touch targets and keeps the frames' aspect ratio;
+    reading.js switches the frames of every figure (tests/test_browser.py moves
+    one in Chromium)."""
+    static = ROOT / "book" / "_static"
+    css = (static / "reading.css").read_text()
+    controls = _css_rule(css, ".lu-interactive .lu-controls")
+    assert "display:grid" in controls and "grid-template-columns:" in controls
+    track = _css_rule(css, '.lu-interactive input[type="range"]')
+    assert "min-height:24px" in track and "width:100%" in track
+    assert "height:auto!important" in _css_rule(css, "main img")
+    script = (static / "reading.js").read_text()
+    assert 'querySelectorAll(".lu-interactive")' in script
+    for needed in ("dataset.src", "dataset.labels", "aria-valuetext", "<output>"):
+        assert needed in script, needed
 
 
 @pytest.mark.parametrize(

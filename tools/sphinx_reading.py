@@ -17,7 +17,8 @@ What it does to the built HTML (the notebooks themselves stay untouched):
   deprecated ``doc-biblioentry`` role inside a list, toggles of hidden code
   named "Toggle hidden content" while they read "Show the code ...".
 * Adds ``_static/reading.css`` (layout, dark mode, sliders, print) and
-  ``_static/reading.js`` (opens solutions and "Going deeper" for printing).
+  ``_static/reading.js`` (slider figures; opens solutions and "Going deeper"
+  for printing).
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ from sphinx.application import Sphinx
 
 STATIC = Path(__file__).resolve().parents[1] / "book" / "_static"
 
-# A figure in today's markup (its script fetches frames named in data-src);
+# A figure in today's markup (reading.js fetches frames named in data-src);
 # figures stored by an older lecture_utils keep their inline frames.
 _FIGURE = re.compile(
-    r'<div class="lu-interactive"[^>]*><div class="lu-controls".*?</script>', re.S
+    r'<div class="lu-interactive"[^>]*><div class="lu-controls".*?'
+    r'<div class="lu-frames">.*?</div>',
+    re.S,
 )
 _FRAMES = re.compile(r'<div class="lu-frames">.*?</div>', re.S)
 _DATA_PNG = re.compile(r'src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"')

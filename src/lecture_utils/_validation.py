@@ -1,15 +1,10 @@
 """Argument checks at the public boundary of :mod:`lecture_utils` (private).
 
-Every public function checks its arguments once, on entry, with these helpers;
-internal calls trust what they are given. Every message has the same four
-parts: the function, the argument, what was expected and what arrived, and,
-where it helps, how to fix it::
-
-    fit_mle: y must have shape (20,), got shape (19,). Pass one target per row of Phi.
-
-``TypeError`` means the wrong kind of object (text, a complex number, a bool
-where a count was expected); ``ValueError`` means the right kind with a wrong
-value (a shape, a nan, a negative variance, a size over a cap).
+Every public function checks its arguments once, on entry; internal calls trust
+them. A message reads "func: name must be <expected>, got <got>. <fix>", e.g.
+``fit_mle: y must have shape (20,), got shape (19,).`` ``TypeError`` means the
+wrong kind of object (text, a complex number, a bool for a count); ``ValueError``
+a wrong value (a shape, a nan, a negative variance, a size over a cap).
 """
 
 from __future__ import annotations
@@ -24,7 +19,11 @@ Shape = Sequence[int | None]
 
 
 def fail(
-    func: str, name: str, expected: str, got: str, fix: str = "",
+    func: str,
+    name: str,
+    expected: str,
+    got: str,
+    fix: str = "",
     error: type = ValueError,
 ) -> NoReturn:
     """Raise ``error("func: name must be <expected>, got <got>. <fix>")``."""
@@ -46,11 +45,6 @@ def describe(value: object) -> str:
     return f"{type(value).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
 
 
-def _first_bad(mask: np.ndarray) -> str:
-    index = tuple(int(i) for i in np.argwhere(mask)[0])
-    return "[" + ", ".join(map(str, index)) + "]" if index else "(the scalar)"
-
-
 def as_array(
     x: object,
     func: str,
@@ -62,36 +56,34 @@ def as_array(
     nonempty: bool = False,
     positive: bool = False,
 ) -> np.ndarray:
-    """Return ``x`` as a float64 array after checking kind, rank, shape and values.
+    """``x`` as a float64 array, after checking its kind, rank, shape and values.
 
-    Real numbers only: bool, integer and float dtypes are converted; text,
-    objects, ragged lists and complex numbers are refused with ``TypeError``.
-    ``shape`` may contain ``None`` for "any length"; ``positive`` asks for
-    every entry ``> 0``.
+    Bool, integer and float dtypes are converted; None, text, objects, ragged
+    lists and complex numbers raise ``TypeError``. ``shape`` may contain
+    ``None`` for "any length"; ``positive`` asks for every entry ``> 0``.
     """
     if x is None:
         fail(func, name, "an array of real numbers", "None", error=TypeError)
     try:
         arr = np.asarray(x)
     except ValueError:
-        fail(func, name, "a rectangular array of numbers", "a ragged nested list",
-             error=TypeError)
+        ragged = "a ragged nested list"
+        fail(func, name, "a rectangular array of numbers", ragged, error=TypeError)
     if np.iscomplexobj(arr):
-        fail(func, name, "real numbers", "complex numbers",
-             "Take .real if the imaginary part is meant to be zero.",
-             error=TypeError)
+        fix = "Take .real if the imaginary part is meant to be zero."
+        fail(func, name, "real numbers", "complex numbers", fix, TypeError)
     if arr.dtype == object or arr.dtype.kind not in "biuf":
-        fail(func, name, "real numbers", f"an array of dtype {arr.dtype}",
-             error=TypeError)
+        got = f"an array of dtype {arr.dtype}"
+        fail(func, name, "real numbers", got, error=TypeError)
     arr = arr.astype(np.float64, copy=False)
     got = f"shape {format_shape(arr.shape)}"
     allowed = (ndim,) if isinstance(ndim, int) else ndim
     if allowed is not None and arr.ndim not in allowed:
         want = " or ".join(map(str, allowed))
         fail(func, name, f"an array with {want} axes", f"{arr.ndim} axes ({got})")
-    if shape is not None and (
-        arr.ndim != len(shape)
-        or any(s is not None and s != a for s, a in zip(shape, arr.shape, strict=False))
+    if shape is not None and not (
+        arr.ndim == len(shape)
+        and all(s in (None, a) for s, a in zip(shape, arr.shape, strict=False))
     ):
         fail(func, name, f"of shape {format_shape(shape)}", got)
     if nonempty and arr.size == 0:
@@ -101,43 +93,54 @@ def as_array(
         ("> 0", ~(arr > 0) if positive else None),
     ]:
         if bad is not None and np.any(bad):
-            value = arr[np.unravel_index(np.argmax(bad), arr.shape)]
-            fail(func, name, wanted, f"{value} at entry {_first_bad(bad)}")
+            index = np.unravel_index(np.argmax(bad), arr.shape)
+            where = f"[{', '.join(map(str, index))}]" if index else "(the scalar)"
+            fail(func, name, wanted, f"{arr[index]} at entry {where}")
     return arr
 
 
 def as_scalar(
-    x: object, func: str, name: str, *, positive: bool = False,
-    nonnegative: bool = False, finite: bool = True,
+    x: object,
+    func: str,
+    name: str,
+    *,
+    positive: bool = False,
+    nonnegative: bool = False,
+    finite: bool = True,
 ) -> float:
-    """Return a real number as ``float``; refuse bools, complex numbers, arrays."""
+    """A real number as ``float``; bools, complex numbers and arrays are refused."""
     if isinstance(x, np.ndarray) and x.ndim == 0:
         x = x[()]
     if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Real):
         fail(func, name, "a real number", describe(x), error=TypeError)
     v = float(x)
-    if finite and not np.isfinite(v):
-        fail(func, name, "a finite number", repr(v))
-    if positive and not v > 0:
-        fail(func, name, "a number > 0", repr(v))
-    if nonnegative and not v >= 0:
-        fail(func, name, "a number >= 0", repr(v))
+    for wanted, bad in [
+        ("a finite number", finite and not np.isfinite(v)),
+        ("a number > 0", positive and not v > 0),
+        ("a number >= 0", nonnegative and not v >= 0),
+    ]:
+        if bad:
+            fail(func, name, wanted, repr(v))
     return v
 
 
 def as_int(
-    x: object, func: str, name: str, *, minimum: int | None = None,
+    x: object,
+    func: str,
+    name: str,
+    *,
+    minimum: int | None = None,
     maximum: int | None = None,
 ) -> int:
-    """Return an integer as ``int``; bools and floats (even ``3.0``) are refused."""
+    """An integer as ``int``; bools and floats (even ``3.0``) are refused."""
     if isinstance(x, bool | np.bool_) or not isinstance(x, numbers.Integral):
         fail(func, name, "an integer", describe(x), error=TypeError)
     v = int(x)
     if minimum is not None and v < minimum:
         fail(func, name, f"an integer >= {minimum}", str(v))
     if maximum is not None and v > maximum:
-        fail(func, name, f"an integer <= {maximum:,}", f"{v:,}",
-             "This limit keeps the computation within memory and time.")
+        fix = "This limit keeps the computation within memory and time."
+        fail(func, name, f"an integer <= {maximum:,}", f"{v:,}", fix)
     return v
 
 
@@ -146,9 +149,9 @@ def as_rng(rng: object, func: str) -> np.random.Generator:
     if rng is None or isinstance(rng, np.random.Generator):
         return np.random.default_rng(rng)
     if isinstance(rng, bool | np.bool_) or not isinstance(rng, numbers.Integral):
-        fail(func, "rng", "None, an integer seed >= 0 or a numpy.random.Generator",
-             describe(rng), "Create one with np.random.default_rng(seed).",
-             error=TypeError)
+        expected = "None, an integer seed >= 0 or a numpy.random.Generator"
+        fix = "Create one with np.random.default_rng(seed)."
+        fail(func, "rng", expected, describe(rng), fix, TypeError)
     if rng < 0:
         fail(func, "rng", "a seed >= 0", str(rng))
     return np.random.default_rng(int(rng))
@@ -171,17 +174,15 @@ def call(
     finite: bool = True,
     fix: str = "",
 ) -> np.ndarray:
-    """Call a function the user passed in and check what it returns.
-
-    The result must be real numbers (complex values are refused rather than
-    silently losing their imaginary part), of ``shape`` if given, and finite
-    if ``finite``. The message ends with ``fix``, by default "Check the
-    function passed as <name>."
+    """``f(*args)`` for a function the user passed in, checked by :func:`as_array`
+    (complex values are refused, not silently cut to their real part). Messages
+    end with ``fix``, by default "Check the function passed as <name>."
     """
     out = f(*args)
     try:
-        return as_array(out, func, f"the value of {name}(...)", shape=shape,
-                        finite=finite)
+        return as_array(
+            out, func, f"the value of {name}(...)", shape=shape, finite=finite
+        )
     except (TypeError, ValueError) as exc:
         tail = fix or f"Check the function passed as {name}."
         raise type(exc)(f"{exc} {tail}") from None
@@ -208,17 +209,14 @@ def check_instance(
 def as_probabilities(
     p: object, func: str, name: str, *, atol: float = 1e-8
 ) -> np.ndarray:
-    """A probability vector: 1-D, non-negative, summing to one within ``atol``.
-
-    The result is divided by its sum, so that rounding such as
-    ``0.1 + 0.2 + 0.7 != 1`` does not matter downstream.
-    """
+    """A probability vector: 1-D, non-negative, summing to one within ``atol``;
+    divided by its sum, so that ``0.1 + 0.2 + 0.7 != 1`` does not matter later."""
     arr = as_array(p, func, name, ndim=1, nonempty=True)
     if np.any(arr < 0):
         i = int(np.argmax(arr < 0))
         fail(func, name, "non-negative", f"{arr[i]} at entry [{i}]")
     total = float(arr.sum())
     if abs(total - 1.0) > atol:
-        fail(func, name, "probabilities that sum to 1", f"sum {total:.6g}",
-             f"Divide by {name}.sum() if these are weights.")
+        fix = f"Divide by {name}.sum() if these are weights."
+        fail(func, name, "probabilities that sum to 1", f"sum {total:.6g}", fix)
     return arr / total

@@ -133,14 +133,18 @@ def jacobian(f: Callable[[list], object], x: object, *, mode: str) -> np.ndarray
         out = f(xs)
         outs = list(out) if isinstance(out, list | tuple) else [out]
         if not outs or not all(isinstance(o, kind) for o in outs):
-            fail(func, "f(x)", f"a {kind.__name__} or a list of them, computed from "
-                 "the entries of x", describe(out), error=TypeError)
+            want = (
+                f"a {kind.__name__} or a list of them, computed from the entries of x"
+            )
+            fail(func, "f(x)", want, describe(out), error=TypeError)
         return outs
 
     if mode == "forward":  # pass j seeds the tangents with the direction e_j
-        seeds = ([Dual(v, float(i == j)) for i, v in enumerate(x)]
-                 for j in range(x.size))
-        return np.array([[o.tangent for o in outputs(xs)] for xs in seeds]).T
+        columns = []
+        for j in range(x.size):
+            xs = [Dual(v, float(i == j)) for i, v in enumerate(x)]
+            columns.append([o.tangent for o in outputs(xs)])
+        return np.array(columns).T
     xs, rows = [Var(v) for v in x], []
     for out in outputs(xs):
         for v in xs:

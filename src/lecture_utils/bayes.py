@@ -1,14 +1,12 @@
 """Bayesian linear regression and statistics as integrals (slides 40-44).
 
 Model ``y = φ(x)ᵀθ + ε``, prior ``θ ~ N(0, σ_p² I)``, noise ``ε ~ N(0, σ_n²)``
-(``noise_var``, ``prior_var``); posterior ``N(m, Λ⁻¹)`` with ``Λ = ΦᵀΦ/σ_n² +
+(``prior_var``, ``noise_var``); posterior ``N(m, Λ⁻¹)`` with ``Λ = ΦᵀΦ/σ_n² +
 I/σ_p²`` and ``m = Λ⁻¹Φᵀy/σ_n²`` (the MAP estimate). Λ is never formed (that
 squares the condition number) nor inverted: the QR factor R of ``[Φ/σ_n; I/σ_p]``
 has ``RᵀR = Λ``, variances are squared norms ``‖R⁻ᵀφ‖²`` (never negative), samples
-are ``m + R⁻¹z``. On the degree-16 lecture problem predictive means and variances
-agree with 60 digits to better than 1e-6 for raw monomials x^k (cond(Λ) ≈ 1e23)
-and 1e-11 for (x/5)^k (tests/test_bayes.py). Statistics are integrals (slide
-41): Gauss-Legendre quadrature, tensor grids (few dimensions), Monte Carlo.
+are ``m + R⁻¹z``. Statistics are integrals (slide 41): Gauss-Legendre quadrature,
+tensor grids (few dimensions), Monte Carlo.
 """
 
 from __future__ import annotations
@@ -35,7 +33,7 @@ __all__ = [
     "log_predictive_density", "mc_moments", "mc_predictive_density", "predictive",
     "predictive_interval", "quadrature_moments", "sample_posterior",
     "tensor_grid_integrate",
-]
+]  # fmt: skip
 
 _MAX_NODES = 2_000  # Gauss-Legendre nodes per axis: leggauss builds an n x n matrix
 _MAX_ENTRIES = 50_000_000  # floats in the arrays one call allocates (400 MB)
@@ -49,6 +47,7 @@ class GaussianPosterior:
     ``mean`` (D,) is m (the MAP estimate); ``R`` (D, D) is upper triangular with a
     positive diagonal and ``RᵀR = Λ``; ``noise_var`` = σ_n², ``prior_var`` = σ_p².
     """
+
     mean: np.ndarray
     R: np.ndarray
     noise_var: float
@@ -61,27 +60,29 @@ def _check_posterior(posterior: object, func: str) -> GaussianPosterior:
     mean = as_array(posterior.mean, func, "posterior.mean", ndim=1)
     R = as_array(posterior.R, func, "posterior.R", shape=(mean.size, mean.size))
     if np.any(np.tril(R, -1)) or not np.all(np.diag(R) > 0):
-        fail(func, "posterior.R", "upper triangular with a positive diagonal",
-             "another matrix", fix)
+        want = "upper triangular with a positive diagonal"
+        fail(func, "posterior.R", want, "another matrix", fix)
     nv = as_scalar(posterior.noise_var, func, "posterior.noise_var", positive=True)
     pv = as_scalar(posterior.prior_var, func, "posterior.prior_var", positive=True)
     return GaussianPosterior(mean, R, nv, pv)
 
 
 def _check_data(Phi, y, noise_var, prior_var, func: str) -> tuple:
+    """Phi (N, D), y (N,) and the two variances, checked."""
     Phi = as_array(Phi, func, "Phi", ndim=2)
     y = as_array(y, func, "y", shape=(Phi.shape[0],))
     if sum(Phi.shape) * max(Phi.shape) > _MAX_ENTRIES:  # [Φ; I] or ΦΦᵀ
-        fail(func, "Phi", f"small: (N + D) max(N, D) <= {_MAX_ENTRIES:,}",
-             f"shape {Phi.shape}")
+        want = f"small: (N + D) max(N, D) <= {_MAX_ENTRIES:,}"
+        fail(func, "Phi", want, f"shape {Phi.shape}")
     noise_var = as_scalar(noise_var, func, "noise_var", positive=True)
     return Phi, y, noise_var, as_scalar(prior_var, func, "prior_var", positive=True)
 
 
 def _check_finite(func: str, name: str, *arrays: np.ndarray) -> None:
+    """Stop where an array has overflowed."""
     if not all(np.all(np.isfinite(a)) for a in arrays):
-        fail(func, name, "within double precision", "an overflow to inf",
-             "Rescale the data, e.g. divide y by its standard deviation.")
+        fix = "Rescale the data, e.g. divide y by its standard deviation."
+        fail(func, name, "within double precision", "an overflow to inf", fix)
 
 
 def fit_posterior(
@@ -92,22 +93,23 @@ def fit_posterior(
     ``Phi`` (N, D) is the design matrix (row i is ``φ(x_i)ᵀ``), ``y`` (N,) the
     targets, ``noise_var`` = σ_n² > 0 and ``prior_var`` = σ_p² > 0.
     """
-    Phi, y, noise_var, prior_var = _check_data(
-        Phi, y, noise_var, prior_var, "fit_posterior")
+    func = "fit_posterior"
+    Phi, y, noise_var, prior_var = _check_data(Phi, y, noise_var, prior_var, func)
     D, sn, sp = Phi.shape[1], np.sqrt(noise_var), np.sqrt(prior_var)
     with np.errstate(over="ignore"):  # an overflow is reported just below
         A = np.vstack([Phi / sn, np.eye(D) / sp])  # [Φ/σ_n; I/σ_p]
         b = np.concatenate([y / sn, np.zeros(D)])  # [y/σ_n; 0]
-    _check_finite("fit_posterior", "Phi / sqrt(noise_var) and y", A, b)
+    _check_finite(func, "Phi / sqrt(noise_var) and y", A, b)
     Q, R = linalg.qr(A, mode="economic")  # A = QR, so Λ = AᵀA = RᵀR
     sign = np.where(np.diag(R) < 0, -1.0, 1.0)  # for a positive diagonal
     Q, R = Q * sign, R * sign[:, np.newaxis]
     mean = linalg.solve_triangular(R, Q.T @ b)  # least squares: R m = Qᵀb
-    _check_finite("fit_posterior", "the posterior mean", mean)
+    _check_finite(func, "the posterior mean", mean)
     return GaussianPosterior(mean, R, noise_var, prior_var)
 
 
 def _predictive(post: GaussianPosterior, Phi_new: np.ndarray, func: str) -> tuple:
+    """Predictive mean and latent variance, each (M,)."""
     with np.errstate(over="ignore", invalid="ignore"):  # reported just below
         mean = Phi_new @ post.mean
         w = linalg.solve_triangular(post.R, Phi_new.T, trans="T")  # R⁻ᵀφ for each φ
@@ -178,12 +180,13 @@ def log_marginal_likelihood(
         return float(stats.multivariate_normal(np.zeros(len(y)), cov).logpdf(y))
     except (np.linalg.LinAlgError, ValueError):  # singular or indefinite
         pass
-    fail(func, "Phi", "scaled so that σ_n² I + σ_p² Phi Phi^T is positive "
-         "definite in double precision", "a numerically singular covariance",
-         "Scale the features, e.g. polynomial_features(x, M, scale=5).")
+    want = "scaled so that σ_n² I + σ_p² Phi Phi^T is positive definite in double "
+    fix = "Scale the features, e.g. polynomial_features(x, M, scale=5)."
+    fail(func, "Phi", want + "precision", "a numerically singular covariance", fix)
 
 
 def _draw(post: GaussianPosterior, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n draws of θ, one per row: (n, D)."""
     z = rng.standard_normal((post.mean.size, n))
     return post.mean + linalg.solve_triangular(post.R, z).T  # Cov[R⁻¹z] = Λ⁻¹
 
@@ -192,15 +195,20 @@ def sample_posterior(
     posterior: GaussianPosterior, n_samples: int, *, rng: _Rng = None
 ) -> np.ndarray:
     """Draws ``θ^(s) = m + R⁻¹z^(s)``, ``z^(s) ~ N(0, I)``, one per row: (S, D)."""
-    post = _check_posterior(posterior, "sample_posterior")
-    n = as_int(n_samples, "sample_posterior", "n_samples", minimum=1,
-               maximum=_MAX_ENTRIES // max(post.mean.size, 1))
-    return _draw(post, n, as_rng(rng, "sample_posterior"))
+    func = "sample_posterior"
+    post = _check_posterior(posterior, func)
+    cap = _MAX_ENTRIES // max(post.mean.size, 1)
+    n = as_int(n_samples, func, "n_samples", minimum=1, maximum=cap)
+    return _draw(post, n, as_rng(rng, func))
 
 
 def mc_predictive_density(
-    posterior: GaussianPosterior, Phi_new: object, y_new: object, *,
-    n_samples: int, rng: _Rng = None,
+    posterior: GaussianPosterior,
+    Phi_new: object,
+    y_new: object,
+    *,
+    n_samples: int,
+    rng: _Rng = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Monte Carlo ``p(y_* | x_*) ≈ (1/S) Σ_s N(y_* | φ_*ᵀθ^(s), σ_n²)`` (slide 44).
 
@@ -211,8 +219,8 @@ def mc_predictive_density(
     post = _check_posterior(posterior, func)
     Phi_new = as_array(Phi_new, func, "Phi_new", shape=(None, post.mean.size))
     y_new = as_array(y_new, func, "y_new", shape=(Phi_new.shape[0],))
-    n = as_int(n_samples, func, "n_samples", minimum=2,
-               maximum=_MAX_ENTRIES // max(post.mean.size, len(y_new), 1))
+    cap = _MAX_ENTRIES // max(post.mean.size, len(y_new), 1)
+    n = as_int(n_samples, func, "n_samples", minimum=2, maximum=cap)
     theta = _draw(post, n, as_rng(rng, func))  # (S, D)
     dens = stats.norm.pdf(y_new, loc=theta @ Phi_new.T, scale=np.sqrt(post.noise_var))
     return dens.mean(axis=0), dens.std(axis=0, ddof=1) / np.sqrt(n)
@@ -223,14 +231,15 @@ def _grid(func: str, lower, upper, n_nodes, name: str, ndim=(0, 1)) -> tuple:
     lower = np.atleast_1d(as_array(lower, func, "lower", ndim=ndim))
     upper = np.atleast_1d(as_array(upper, func, "upper", ndim=ndim))
     if lower.shape != upper.shape or lower.size == 0 or np.any(upper <= lower):
-        fail(func, "upper", "greater than lower, entry by entry",
-             f"lower = {lower}, upper = {upper}")
+        got = f"lower = {lower}, upper = {upper}"
+        fail(func, "upper", "greater than lower, entry by entry", got)
     n = as_int(n_nodes, func, name, minimum=1, maximum=_MAX_NODES)
-    d, P = lower.size, n ** lower.size
-    if (3 * d + 2) * P > _MAX_ENTRIES:  # meshgrids 2 d P, points d P, weights P, f P
-        fail(func, f"{name}**d", f"at most {_MAX_ENTRIES:,} floats of grid",
-             f"{n}**{d} points, {(3 * d + 2) * P:.3g} floats",
-             "A grid costs n**d evaluations: use Monte Carlo in many dimensions.")
+    d, P = lower.size, n**lower.size
+    floats = (3 * d + 2) * P  # meshgrids 2 d P, points d P, weights P, f P
+    if floats > _MAX_ENTRIES:
+        got = f"{n}**{d} points, {floats:.3g} floats"
+        fix = "A grid costs n**d evaluations: use Monte Carlo in many dimensions."
+        fail(func, f"{name}**d", f"at most {_MAX_ENTRIES:,} floats of grid", got, fix)
     t, w = np.polynomial.legendre.leggauss(n)  # nodes and weights on [-1, 1]
     half, mid = (upper - lower) / 2, (upper + lower) / 2
     points = np.meshgrid(*(mid + half * t[:, np.newaxis]).T, indexing="ij")
@@ -279,8 +288,8 @@ def quadrature_moments(
     points, weights = _grid(func, lower, upper, n_per_dim, "n_per_dim")
     p = call(as_callable(pdf, func, "pdf"), (points,), func, "pdf", shape=weights.shape)
     if np.any(p < 0) or not np.sum(p) > 0:
-        fail(func, "pdf", "a density, >= 0 and positive somewhere in the box",
-             f"values from {p.min():.3g} to {p.max():.3g}")
+        want = "a density, >= 0 and positive somewhere in the box"
+        fail(func, "pdf", want, f"values from {p.min():.3g} to {p.max():.3g}")
     mass = weights * p  # the probability each grid point stands for
     cov = np.cov(points, rowvar=False, aweights=mass, bias=True)
     return np.average(points, axis=0, weights=mass), np.atleast_2d(cov)

@@ -1,28 +1,20 @@
 """Finite differences, Jacobians of any shape and gradient checks (slides 12-28).
 
-The numerical counterpart of the lecture's hand derivations:
-:func:`numerical_derivative` (slide 12, entrywise), :func:`numerical_jacobian`
-(slides 16-25, any shapes, "targets x parameters") and :func:`check_gradient`,
-which names a mistake through :mod:`lecture_utils.feedback`.
-
-Choice of the step. The central quotient ``(f(x + h) - f(x - h)) / 2h`` makes
-a truncation error ``h**2 |f'''| / 6`` (Taylor) and a round-off error of about
-``eps |f| / h``: ``f(x +- h)`` are rounded to ``eps = 2.2e-16`` relative, and
-their difference is divided by a small step. The sum is smallest near
-``h = eps**(1/3) ~ 6e-6`` for a function of size one, with an error of about
+Choice of the step. The central quotient ``(f(x + h) - f(x - h)) / 2h`` makes a
+truncation error ``h**2 |f'''| / 6`` and a round-off error of about ``eps |f| / h``
+(``f(x +- h)`` are rounded to ``eps = 2.2e-16`` relative); the sum is smallest
+near ``h = eps**(1/3) ~ 6e-6`` for a function of size one, with an error of about
 ``eps**(2/3) ~ 4e-11``. The forward quotient ``(f(x + h) - f(x)) / h`` has a
 truncation error ``h |f''| / 2``, its best step is ``eps**(1/2) ~ 1.5e-8`` and its
-best error about ``1e-8``. The default steps are these, times ``max(1, |x|)``
-so that ``x + h`` still differs from ``x`` at large ``|x|``. The quotient
-divides by the step actually taken, ``(x + h) - (x - h)`` in floating point,
-so that the rounding of ``x + h`` adds no error of its own.
+best error about ``1e-8``. The default steps are these times ``max(1, |x|)``, so
+that ``x + h`` still differs from ``x`` at large ``|x|``, and the quotient divides
+by the step actually taken, ``(x + h) - (x - h)`` in floating point.
 
 Tolerance of a gradient check. Entry ``[i, j]`` of the numerical derivative
-carries a round-off error of about ``eps |f_i(x)| / h_j``, which can exceed
-any relative tolerance when ``|f|`` is large compared with the derivative
-(``sum(x**2)`` at ``x = [0.5, 256, 256]``: ``|f| = 131072``, ``df/dx_0 = 1``).
-:func:`check_gradient` therefore accepts an entry when
-``|analytic - numerical| <= tol * (1 + |numerical|) + 16 eps |f_i(x)| / h_j``.
+carries a round-off error of about ``eps |f_i(x)| / h_j``, which can exceed any
+relative tolerance when ``|f|`` is large compared with the derivative
+(``sum(x**2)`` at ``x = [0.5, 256, 256]``). :func:`check_gradient` accepts an
+entry when ``|analytic - numerical| <= tol (1 + |numerical|) + 16 eps |f_i| / h_j``.
 """
 
 from __future__ import annotations
@@ -37,13 +29,9 @@ from ._validation import as_array, as_callable, as_scalar, call, check_choice, f
 from .feedback import Feedback, diagnose
 
 __all__ = [
-    "GradientCheckError",
-    "check_gradient",
-    "default_step",
-    "numerical_derivative",
-    "numerical_jacobian",
-    "relative_error",
-]
+    "GradientCheckError", "check_gradient", "default_step", "numerical_derivative",
+    "numerical_jacobian", "relative_error",
+]  # fmt: skip
 
 Scheme = Literal["central", "forward"]
 EPS = float(np.finfo(np.float64).eps)
@@ -53,23 +41,19 @@ _FIX = "f must return real, finite numbers near x; check f, or move x or h."
 
 
 class GradientCheckError(AssertionError):
-    """An analytic derivative disagrees with the numerical one (an ``AssertionError``).
-
-    Branch on ``.feedback.kind`` (:class:`~lecture_utils.feedback.Feedback`).
-    """
+    """An analytic derivative disagrees with the numerical one; branch on
+    ``.feedback.kind`` (:class:`~lecture_utils.feedback.Feedback`)."""
 
     def __init__(self, feedback: Feedback) -> None:
         self.feedback = feedback
-        note = "(The expected value is the numerical derivative; entry [i..., j...] is "
-        note = textwrap.fill(note + "df[i...]/dx[j...].)", 80, initial_indent="  ",
-                             subsequent_indent="  ")
         head = "check_gradient: grad does not match the numerical derivative."
+        note = "(The expected value is the numerical derivative; entry [i..., j...] is "
+        note = textwrap.indent(textwrap.fill(note + "df[i...]/dx[j...].)", 78), "  ")
         super().__init__(f"{head}\n{feedback}\n{note}")
 
 
 def default_step(x: object, scheme: Scheme = "central") -> np.ndarray:
-    """The default step ``eps**p * max(1, |x|)``, entrywise (see the module notes).
-
+    """The default step ``eps**p * max(1, |x|)``, entrywise (see the module notes):
     ``p = 1/3`` for the central quotient and ``p = 1/2`` for the forward one.
 
     >>> print(f"{float(default_step(0.5)):.2e} {float(default_step(100.0)):.2e}")
@@ -82,9 +66,7 @@ def default_step(x: object, scheme: Scheme = "central") -> np.ndarray:
     return EPS**power * np.maximum(1.0, np.abs(x))
 
 
-def _steps(
-    x: np.ndarray, h: object, scheme: str, func: str, entrywise: bool = False
-) -> np.ndarray:
+def _steps(x: np.ndarray, h: object, scheme: str, func: str, entrywise=False):
     """The validated step(s): one per entry of ``x``, or broadcast with it."""
     check_choice(scheme, tuple(_POWER), func, "scheme")
     if h is None:
@@ -94,19 +76,22 @@ def _steps(
         shape = np.broadcast_shapes(h.shape, x.shape) if entrywise else x.shape
         return np.broadcast_to(h, shape)
     except ValueError:
-        fail(func, "h", f"one step or one per entry of x {x.shape}", f"shape {h.shape}")
+        want = f"one step or one per entry of x {x.shape}"
+        fail(func, "h", want, f"shape {h.shape}")
 
 
 def _step_taken(x_plus: np.ndarray, x_minus: np.ndarray, func: str) -> np.ndarray:
+    """``x_plus - x_minus``, in which no entry may be 0."""
     step = x_plus - x_minus
     if np.any(step == 0):
         i = [int(k) for k in np.argwhere(step == 0)[0]] or "(the scalar)"
-        fail(func, "h", "large enough to change x in float64", f"x + h == x - h at "
-             f"entry {i}", "Pass a larger h, or None for the default.")
+        want, fix = "large enough to change x in float64", "Pass a larger h, or None"
+        fail(func, "h", want, f"x + h == x - h at entry {i}", fix + " for the default.")
     return step
 
 
 def _value(f: Callable, z: np.ndarray, func: str, shape: tuple | None) -> np.ndarray:
+    """``f`` at a copy of ``z``, checked to be real, finite and of ``shape``."""
     with np.errstate(all="ignore"):  # a nan or inf is reported with a message
         arg = z[()] if z.ndim == 0 else z.copy()
         return call(f, (arg,), func, "f", shape=shape, fix=_FIX)
@@ -121,22 +106,12 @@ def numerical_derivative(
 ) -> np.ndarray:
     """The derivative of an entrywise function by a difference quotient (slide 12).
 
-    Parameters
-    ----------
-    f, x : callable, array_like
-        A scalar function applied entrywise (like ``np.sin``: ``f(z)`` has the
-        shape of ``z``), finite at ``x +- h``; finite point(s) of any shape.
-    h : float or array_like, optional
-        Step(s) ``> 0`` broadcast with ``x``; default :func:`default_step`.
-    scheme : {"central", "forward"}
-        ``(f(x+h) - f(x-h)) / 2h``, error ``O(h**2)``, or
-        ``(f(x+h) - f(x)) / h``, error ``O(h)``.
-
-    Returns
-    -------
-    numpy.ndarray, shape ``broadcast(x, h)``
-        ``f'(x)``. The denominator is the step actually taken,
-        ``(x + h) - (x - h)`` (or ``(x + h) - x``) in floating point.
+    ``f`` is a scalar function applied entrywise (like ``np.sin``), finite at
+    ``x +- h``; ``x`` is finite point(s) of any shape and ``h`` step(s) ``> 0``
+    broadcast with ``x`` (default :func:`default_step`). ``scheme`` "central"
+    is ``(f(x+h) - f(x-h)) / 2h``, error ``O(h**2)``, and "forward"
+    ``(f(x+h) - f(x)) / h``, error ``O(h)``. Returns ``f'(x)``, shape
+    ``broadcast(x, h)``, divided by the step actually taken.
     """
     func = "numerical_derivative"
     as_callable(f, func, "f")
@@ -174,16 +149,14 @@ def numerical_jacobian(
         A function of an array shaped like ``x`` returning real numbers of one
         fixed shape; the point, finite reals of any shape ``S``.
     h : float or array_like, optional
-        One step ``> 0`` or one per entry of ``x``; default
-        :func:`default_step`.
+        One step ``> 0`` or one per entry of ``x``; default :func:`default_step`.
 
     Returns
     -------
     numpy.ndarray, shape ``np.shape(f(x)) + S``
         ``J[i..., j...] = d f[i...] / d x[j...]``, "targets x parameters":
-        the gradient of a scalar ``f`` has the shape of ``x``; ``f: R^N -> R^M``
-        gives ``M x N``; ``f: R^(M x N) -> R^(P x Q)`` gives ``P x Q x M x N``.
-        Each entry ``x_j`` in turn moves by ``+-h_j``: ``2 x.size + 1`` calls.
+        ``f: R^N -> R^M`` gives ``M x N``, ``f: R^(M x N) -> R^(P x Q)`` gives
+        ``P x Q x M x N``. Each ``x_j`` in turn moves by ``+-h_j``.
 
     >>> numerical_jacobian(lambda X: X.T @ X, np.ones((3, 2))).shape
     (2, 2, 3, 2)
@@ -221,30 +194,23 @@ def check_gradient(
 
     Parameters
     ----------
-    f, x : callable, array_like
-        The function and the point, as for :func:`numerical_jacobian`.
+    f, x, h : callable, array_like, optional
+        The function, the point and the step(s), as for :func:`numerical_jacobian`.
     grad : callable or array_like
-        The derivative at ``x``, or a function returning it, of shape
-        ``np.shape(f(x)) + np.shape(x)``. The lecture's shapes, where a
-        scalar counts as a vector of length 1, are accepted too: the row
-        ``(1, N)`` for a scalar ``f`` of ``x`` of shape ``(N,)``, the column
-        ``(M, 1)`` for ``f`` of shape ``(M,)`` of a scalar ``x``.
+        The derivative at ``x`` (or a function returning it) of shape
+        ``np.shape(f(x)) + np.shape(x)``, or of the lecture's shape, where a
+        scalar counts as a vector of length 1: the row ``(1, N)`` for a scalar
+        ``f`` of ``x`` (N,), the column ``(M, 1)`` for ``f`` (M,) of a scalar.
     tol : float, default 1e-6
-        Relative tolerance; the module notes give the full criterion, which
-        adds the round-off of the finite difference.
-    h : float or array_like, optional
-        Step(s) of the finite differences.
+        Relative tolerance, plus the round-off of the finite difference (module
+        notes).
 
     Returns
     -------
     float
         The largest :func:`relative_error` of an entry (it may exceed ``tol``
-        where the round-off of the finite difference is larger).
-
-    Raises
-    ------
-    GradientCheckError
-        When the two derivatives disagree; ``.feedback.kind`` says how.
+        where the round-off of the finite difference is larger). When the two
+        derivatives disagree, :class:`GradientCheckError` says how.
 
     Examples
     --------

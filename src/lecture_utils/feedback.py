@@ -1,16 +1,9 @@
 """One feedback engine for gradient checks and exercise checkers.
 
-A checker runs the learner's function on prepared inputs, compares every
-result with a reference and returns a :class:`Feedback`: whether it passed,
-the *kind* of mistake, and a message that says what went wrong::
-
-    Not yet: grad_A, case 1 of 3: every entry of your result has the wrong sign.
-      Check the sign: e = y - A x, so de/dA carries a minus sign.
-
-The kind is a :class:`Kind` value (shape, transposed, sign, constant factor,
-missing batch sum, non-finite, complex, exception, timeout, ...), so that
-checkers and tests branch on it, never on the wording of a message. A cause
-("Check the sign: ...") is named only where the checker knows it, through
+A checker runs the learner's function on prepared inputs, compares every result
+with a reference and returns a :class:`Feedback`: whether it passed, the
+:class:`Kind` of mistake (checkers and tests branch on it, never on the wording)
+and a message. A cause is named only where the checker knows it, through
 ``factor_hints`` (the factor -1 included).
 
 Examples
@@ -67,17 +60,12 @@ class Kind(StrEnum):
 
 @dataclasses.dataclass(frozen=True)
 class Feedback:
-    """The verdict of a check.
+    """The verdict of a check; ``bool(feedback)`` is ``passed``.
 
-    ``bool(feedback)`` is ``passed``; printing it shows the message wrapped
-    at 80 columns, with any further notes indented below.
-
-    Attributes: ``passed``; ``kind``, what was found (``Kind.CORRECT`` when
-    passed); ``message``, the main finding in a sentence or two; ``factor``,
-    the constant found for ``Kind.SIGN`` and ``Kind.FACTOR``; ``case``, the
-    1-based test case that failed; ``exception``, what the learner's code
-    raised (``Kind.EXCEPTION``); ``notes``, further findings such as the other
-    wrong outputs of a tuple.
+    ``factor`` is the constant found (``Kind.SIGN``, ``Kind.FACTOR``), ``case``
+    the 1-based failing case, ``exception`` what the learner's code raised and
+    ``notes`` further findings. Printed, the message wraps at 80 columns with the
+    notes indented below.
     """
 
     passed: bool
@@ -137,19 +125,17 @@ def diagnose(
     name : str
         How the messages call the answer, e.g. ``"d_W"``.
     rtol, atol : float
-        Tolerances as in :func:`numpy.isclose`; ``atol`` may be an array of
-        the expected shape (one tolerance per entry).
+        Tolerances of :func:`numpy.isclose`; ``atol`` may be one per entry.
     factor_hints : mapping of float to str, optional
-        Constant factors a check knows a cause for, e.g.
-        ``{2.0: "Is the 1/2 of the loss missing?"}``. A factor found within
-        0.1 % of a key gets that hint; other factors are only reported.
+        Causes of constant factors, e.g. ``{2.0: "Is the 1/2 missing?"}``, for
+        a factor within 0.1 % of a key; other factors are only reported.
 
     Returns
     -------
     Feedback
-        The first finding, in this order: no result, wrong type, complex,
-        non-finite, shape (transposed, reshaped, missing batch sum), correct,
-        transposed square matrix, sign, constant factor, other values.
+        The first finding of: no result, wrong type, complex, non-finite, shape
+        (transposed, reshaped, missing batch sum), correct, transposed square
+        matrix, sign, constant factor, other values.
 
     Examples
     --------
@@ -191,8 +177,12 @@ def diagnose(
 
 
 def _compare(
-    ans: np.ndarray, want: np.ndarray, name: str, rtol: float,
-    atol: float | np.ndarray, factor_hints: Mapping[float, str],
+    ans: np.ndarray,
+    want: np.ndarray,
+    name: str,
+    rtol: float,
+    atol: float | np.ndarray,
+    factor_hints: Mapping[float, str],
 ) -> Feedback:
     """The numerical part of :func:`diagnose`, for finite real arrays."""
     got, shape = format_shape(ans.shape), format_shape(want.shape)
@@ -244,26 +234,37 @@ class TimeLimitExceeded(BaseException):
     """Raised in learner code past its time limit (``except Exception`` misses it)."""
 
 
-def _call_with_time_limit(function: Callable, args: tuple, seconds: float) -> object:
-    """Call ``function(*args)``; raise :class:`TimeLimitExceeded` after ``seconds``.
+def _run(function: Callable, args: tuple, seconds: float) -> object:
+    """``function(*args)``, warnings silenced, stopped after ``seconds``.
 
-    In the main thread of a POSIX process (a Jupyter kernel, a script) a timer
-    signal interrupts the call. Elsewhere the call runs in a daemon thread
-    that is abandoned when time is up.
+    In the main thread of a POSIX process a timer signal interrupts the call;
+    elsewhere it runs in a daemon thread that is abandoned when time is up.
     """
-    in_main_thread = threading.current_thread() is threading.main_thread()
-    if in_main_thread and hasattr(signal, "setitimer"):
+    main = threading.current_thread() is threading.main_thread()
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")  # an overflow is named as inf, not warned
+        if main and hasattr(signal, "setitimer"):
+            return _with_alarm(function, args, seconds)
+        return _in_thread(function, args, seconds)
 
-        def stop(signum: int, frame: object) -> None:
-            raise TimeLimitExceeded
 
-        previous = signal.signal(signal.SIGALRM, stop)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            return function(*args)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+def _with_alarm(function: Callable, args: tuple, seconds: float) -> object:
+    """Call ``function(*args)``, interrupted by SIGALRM after ``seconds``."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeLimitExceeded
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return function(*args)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _in_thread(function: Callable, args: tuple, seconds: float) -> object:
+    """Call ``function(*args)`` in a daemon thread, abandoned after ``seconds``."""
     result: dict[str, object] = {}
 
     def target() -> None:
@@ -283,19 +284,8 @@ def _call_with_time_limit(function: Callable, args: tuple, seconds: float) -> ob
     return result["value"]
 
 
-def _run(function: Callable, args: tuple, seconds: float) -> object:
-    """Run learner code with a time limit and its floating-point warnings silenced.
-
-    An overflow in the learner's exp becomes an ``inf`` that the diagnosis
-    names, not a warning printed above the verdict.
-    """
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        return _call_with_time_limit(function, args, seconds)
-
-
 def _copy(args: tuple) -> tuple:
-    """Fresh copies of the arrays, so that learner code cannot change the originals."""
+    """Fresh copies of the arrays: learner code cannot change the originals."""
     return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
 
 
@@ -304,7 +294,7 @@ def _as_tuple(value: object) -> tuple:
 
 
 def _same(got: object, other: object, rtol: float, atol: float) -> bool:
-    """Whether two results (arrays or tuples of arrays) agree in shape and value."""
+    """Whether two results (arrays or tuples of arrays) agree."""
     got, other = _as_tuple(got), _as_tuple(other)
     return len(got) == len(other) and all(
         diagnose(g, o, rtol=rtol, atol=atol) for g, o in zip(got, other, strict=True)
@@ -339,19 +329,17 @@ def check_function(
     function, reference : callable
         The learner's implementation and a correct one with the same signature.
     cases : sequence of tuple
-        Positional arguments, one tuple per test case. Every call gets fresh
-        copies of the arrays, so a function that changes its inputs in place
-        cannot spoil the caller's arrays, a known mistake or the next case.
+        Positional arguments, one tuple per case. Every call gets fresh copies
+        of the arrays: a function that works in place cannot spoil the caller's
+        arrays, a known mistake or the next case.
     name : str, optional
         How the messages call the function (default: its ``__name__``).
     output_names : sequence of str, optional
-        For functions that return a tuple, the names of its elements, e.g.
-        ``("d_x", "d_W", "d_b")``; each element is diagnosed on its own.
-        Without it, the result is compared as one array.
+        The names of the elements of a returned tuple, e.g. ``("d_x", "d_W")``,
+        each diagnosed on its own; without it the result is one array.
     mistakes : mapping of str to callable, optional
-        Known wrong implementations with the reference's signature, keyed by
-        the sentence that explains the mistake; when the learner's output
-        matches one, that sentence is the verdict (``Kind.MISTAKE``).
+        Known wrong implementations keyed by the sentence that explains them;
+        an output that matches one gets that sentence (``Kind.MISTAKE``).
     factor_hints, rtol, atol
         Passed on to :func:`diagnose`.
     time_limit : float, default 10
@@ -360,8 +348,8 @@ def check_function(
     Returns
     -------
     Feedback
-        Passed when every output matches on every case; otherwise the
-        first failing case, with the other wrong outputs as notes.
+        Passed when every output matches on every case; otherwise the first
+        failing case, with the other wrong outputs as notes.
     """
     label = name or getattr(function, "__name__", "your function")
     n = len(cases)

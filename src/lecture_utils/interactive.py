@@ -1,49 +1,21 @@
 """A figure with parameter sliders that works with *and* without a kernel.
 
-``ipywidgets`` controls need a running Python kernel: in the published book
-they would be dead controls. :func:`interactive_figure` therefore has two
-renderings of the same "plot as a function of parameters":
+:func:`interactive_figure` has two renderings of "a plot as a function of
+parameters":
 
-* **widgets** (a local Jupyter kernel): one ``ipywidgets`` slider per
-  parameter; moving one redraws the figure by calling ``draw`` again.
-* **static** (the built book, and every automated execution): every frame is
-  drawn once in advance at twice its displayed size (crisp on high-density
-  screens), stored as a palette PNG in a self-contained HTML snippet, and an
-  HTML range slider per parameter switches which frame is visible. No server,
-  no kernel and no external script: a few lines of inline JavaScript do it. The
-  PNGs are written without timestamps, so the snippet is byte-for-byte
-  reproducible and nbval can compare it with the stored output. The book build
-  (``tools/sphinx_reading.py``) moves the frames into image files that the
-  browser fetches only when they are shown.
+* **widgets** (a kernel started by a Jupyter server): one ``ipywidgets`` slider
+  per parameter; moving one redraws the figure (:mod:`lecture_utils._widgets`).
+* **static** (the built book, nbval, every automated run): each frame is drawn
+  once, at twice its displayed size, as a palette PNG without timestamps, in an
+  HTML snippet with one range slider per parameter. The snippet is data only and
+  byte-identical across runs (nbval compares it). In the book, ``reading.js``
+  switches the frames and the build moves them into image files fetched when
+  first shown (``tools/sphinx_reading.py``).
 
-Which rendering is used
------------------------
-``mode="static"`` or ``mode="widgets"`` forces one. With ``mode=None``
-(default) the environment variable ``LECTURE_UTILS_INTERACTIVE`` decides if
-it is set (``static`` or ``widgets``); otherwise widgets are used only when
-the kernel was started by a Jupyter server (JupyterLab / Notebook set
-``JPY_SESSION_NAME``) and ``ipywidgets`` is installed. The book build, nbval
-and the notebook-refresh script start kernels without a server, so they get
-the static rendering.
-
-How a chapter uses it
----------------------
-Write a function ``draw(ax, **params)`` that draws on the Axes it is given
-(or on an array of Axes when ``ncols``/``nrows`` > 1), then make it the last
-expression of a cell::
-
-    interactive_figure(
-        draw,
-        {"lam": [0.0, 0.1, 1.0, 10.0]},
-        labels={"lam": "λ"},
-        alt="Ridge fit with regularisation λ = {lam}; the curve flattens.",
-    )
-
-``labels`` gives each slider its mathematical notation (default: the name).
-``alt`` is a template formatted with the parameter values of each frame: every
-frame gets its own alternative text. Keep the number of frames (the product of
-the parameter list lengths) modest, ~30 at most: each frame is a PNG that every
-reader downloads.
+``mode`` forces a rendering. Otherwise ``LECTURE_UTILS_INTERACTIVE`` decides if
+set (``static`` or ``widgets``), else widgets are used only when a Jupyter
+server started the kernel (``JPY_SESSION_NAME``) and ``ipywidgets`` is
+installed: the book build, nbval and ``tools/execute_notebooks.py`` get static.
 
 Examples
 --------
@@ -56,20 +28,16 @@ Examples
 >>> fig.n_frames
 2
 >>> html = fig._repr_html_()
->>> html.count('<img ')
-2
->>> 'width="640"' in html  # displayed size; the PNG is twice as wide
-True
->>> 'Line of slope 2' in html
-True
+>>> html.count('<img '), 'width="640"' in html, 'Line of slope 2' in html
+(2, True, True)
 """
 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import html
-import inspect
 import io
 import itertools
 import json
@@ -78,6 +46,7 @@ import string
 from collections.abc import Callable, Mapping, Sequence
 
 import matplotlib
+import numpy as np
 from PIL import Image
 
 from ._validation import as_int, check_instance, describe, fail
@@ -85,80 +54,13 @@ from ._validation import as_int, check_instance, describe, fail
 __all__ = ["StaticFigure", "interactive_figure", "resolve_mode"]
 
 _ENV = "LECTURE_UTILS_INTERACTIVE"
-_MODES = ("static", "widgets")
 _MAX_FRAMES = 64
 _COLOURS = 128  # palette size of a stored frame: small PNGs, identical bytes per run
 
-# Three grid columns (name, track, value): the tracks of all sliders align. The
-# inline styles make it work in a notebook too; the book's stylesheet adds colours.
-_GRID = (
-    "display:grid;grid-template-columns:max-content minmax(6em,22em) max-content;"
-    "gap:0.25em 0.75em;align-items:center;margin:0.5em 0"
-)
-_TRACK = "width:100%;min-height:24px;margin:0"
-_HIDDEN = ";display:none"
-
-# One inline handler for all sliders of one figure: compute the flat frame index
-# (row-major over the parameters, as itertools.product), show only that frame and
-# the values. A frame without ``src`` (the book moves frames into files, named in
-# ``data-src``) is fetched when first shown; after the first move, the frames one
-# step away are fetched too, so the next step is instant.
-_SCRIPT = """<script>
-(function () {
-  var root = document.getElementById("%(id)s");
-  if (!root) { return; }
-  var sliders = Array.prototype.slice.call(root.querySelectorAll("input[type=range]"));
-  var frames = root.querySelectorAll(".lu-frames img");
-  var strides = sliders.map(function (s, i) {
-    return sliders.slice(i + 1).reduce(function (p, t) {
-      return p * Number(t.dataset.size); }, 1);
-  });
-  function load(k) {
-    var f = frames[k];
-    if (f && !f.getAttribute("src") && f.dataset.src) { f.src = f.dataset.src; }
-  }
-  function update(moved) {
-    var index = 0;
-    sliders.forEach(function (s, i) {
-      index += strides[i] * Number(s.value);
-      var text = JSON.parse(s.dataset.labels)[Number(s.value)];
-      s.setAttribute("aria-valuetext", text);
-      s.nextElementSibling.textContent = text;
-    });
-    load(index);
-    for (var k = 0; k < frames.length; k++) {
-      frames[k].style.display = k === index ? "" : "none";
-    }
-    root.dataset.frame = String(index);
-    if (!moved) { return; }
-    sliders.forEach(function (s, i) {
-      if (Number(s.value) > 0) { load(index - strides[i]); }
-      if (Number(s.value) < Number(s.max)) { load(index + strides[i]); }
-    });
-  }
-  sliders.forEach(function (s) {
-    s.addEventListener("input", function () { update(true); });
-  });
-  update(false);
-})();
-</script>"""
-
 
 def resolve_mode(mode: str | None = None) -> str:
-    """Decide between ``"static"`` and ``"widgets"`` rendering.
+    """Decide between ``"static"`` and ``"widgets"`` rendering (module docstring).
 
-    Parameters
-    ----------
-    mode : {"static", "widgets"} or None
-        Forced mode; ``None`` looks at the environment (see module docstring).
-
-    Returns
-    -------
-    str
-        ``"static"`` or ``"widgets"``.
-
-    Examples
-    --------
     >>> resolve_mode("static")
     'static'
     >>> resolve_mode("sliders")  # doctest: +ELLIPSIS
@@ -176,59 +78,35 @@ def resolve_mode(mode: str | None = None) -> str:
         except ImportError:
             return "static"
         return "widgets"
-    if mode not in _MODES:
+    if mode not in ("static", "widgets"):
         fail("interactive_figure", "mode", "'static', 'widgets' or None", repr(mode))
     return mode
 
 
 def _format_value(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+@dataclasses.dataclass(repr=False, eq=False)
 class StaticFigure:
-    """Pre-rendered frames of a figure, shown with HTML range sliders.
+    """Pre-rendered frames shown with HTML range sliders (``_repr_html_``).
 
-    Created by :func:`interactive_figure`; Jupyter and the book display it via
-    ``_repr_html_``.
-
-    Attributes
-    ----------
-    names : list of str
-        Parameter names, one slider each.
-    values : list of list
-        The values of each parameter.
-    frames : list of str
-        Base64 PNG of each frame, in ``itertools.product`` order, stored at
-        twice the displayed size.
-    alts : list of str
-        Alternative text of each frame.
-    initial : tuple of int
-        Index of the value each slider starts at.
-    labels : list of str
-        What each slider is labelled with (the notation, e.g. ``"λ"``).
-    size : (int, int)
-        Displayed width and height of a frame in CSS pixels.
+    ``names``, ``labels`` (the notation shown, e.g. ``"λ"``) and ``values`` of the
+    parameters; ``frames`` (base64 PNGs at twice the displayed ``size``, in
+    :func:`itertools.product` order) and their ``alts``; ``initial``, the index
+    of each slider's starting value.
     """
 
-    def __init__(
-        self,
-        names: list[str],
-        values: list[list[object]],
-        frames: list[str],
-        alts: list[str],
-        initial: tuple[int, ...],
-        labels: list[str] | None = None,
-        size: tuple[int, int] = (640, 360),
-    ) -> None:
-        self.names = names
-        self.values = values
-        self.frames = frames
-        self.alts = alts
-        self.initial = initial
-        self.labels = list(names) if labels is None else labels
-        self.size = size
+    names: list[str]
+    values: list[list[object]]
+    frames: list[str]
+    alts: list[str]
+    initial: tuple[int, ...]
+    labels: list[str] | None = None
+    size: tuple[int, int] = (640, 360)
+
+    def __post_init__(self) -> None:
+        self.labels = list(self.names) if self.labels is None else self.labels
 
     @property
     def n_frames(self) -> int:
@@ -236,44 +114,36 @@ class StaticFigure:
         return len(self.frames)
 
     def _repr_html_(self) -> str:
-        digest = hashlib.sha256(
-            "".join(self.frames + self.alts + self.labels).encode()
-        ).hexdigest()[:12]
-        fig_id = f"lu-interactive-{digest}"
-        shown = 0
-        for size, i in zip((len(v) for v in self.values), self.initial, strict=True):
-            shown = shown * size + i
+        text = "".join(self.frames + self.alts + self.labels)
+        fig_id = "lu-interactive-" + hashlib.sha256(text.encode()).hexdigest()[:12]
+        shown = int(np.ravel_multi_index(self.initial, [len(v) for v in self.values]))
         controls = []
         for k, (label, values, start) in enumerate(
             zip(self.labels, self.values, self.initial, strict=True)
         ):
             texts = [_format_value(v) for v in values]
+            labels = html.escape(json.dumps(texts, ensure_ascii=False))
+            value = html.escape(texts[start])
             slider = f"{fig_id}-{k}"
             controls.append(
                 f'<label class="lu-name" for="{slider}">{html.escape(label)}</label>'
                 f'<input type="range" class="lu-slider" id="{slider}" min="0" '
                 f'max="{len(values) - 1}" step="1" value="{start}" '
-                f'data-size="{len(values)}" '
-                f'data-labels="{html.escape(json.dumps(texts, ensure_ascii=False))}" '
-                f'aria-valuetext="{html.escape(texts[start])}" style="{_TRACK}">'
-                f'<output class="lu-value" for="{slider}">'
-                f"{html.escape(texts[start])}</output>"
+                f'data-labels="{labels}" aria-valuetext="{value}">'
+                f'<output class="lu-value" for="{slider}">{value}</output>'
             )
         width, height = self.size
         images = [
             f'<img data-frame="{k}" width="{width}" height="{height}" '
-            f'alt="{html.escape(alt)}" src="data:image/png;base64,{png}" '
-            f'style="max-width:100%;height:auto{"" if k == shown else _HIDDEN}">'
+            f'alt="{html.escape(alt)}" src="data:image/png;base64,{png}"'
+            + ("" if k == shown else ' style="display:none"')
+            + ">"
             for k, (png, alt) in enumerate(zip(self.frames, self.alts, strict=True))
         ]
         return (
             f'<div class="lu-interactive" id="{fig_id}" data-frame="{shown}">'
-            f'<div class="lu-controls" style="{_GRID}">'
-            + "".join(controls)
-            + '</div><div class="lu-frames">'
-            + "".join(images)
-            + "</div></div>"
-            + _SCRIPT % {"id": fig_id}
+            f'<div class="lu-controls">{"".join(controls)}</div>'
+            f'<div class="lu-frames">{"".join(images)}</div></div>'
         )
 
     def __repr__(self) -> str:
@@ -286,7 +156,6 @@ class StaticFigure:
 def _render_png(fig: matplotlib.figure.Figure, dpi: float) -> str:
     """The figure as a palette PNG at ``dpi``, base64; the same bytes every run."""
     buffer = io.BytesIO()
-    # metadata={"Software": None} drops the version string.
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     image = Image.open(buffer).convert("RGB")
     palette = image.quantize(_COLOURS, method=Image.Quantize.MEDIANCUT, dither=0)
@@ -295,59 +164,51 @@ def _render_png(fig: matplotlib.figure.Figure, dpi: float) -> str:
     return base64.b64encode(out.getvalue()).decode("ascii")
 
 
-def _check_alt(alt: object, names: list[str], func: str) -> None:
+def _check_params(
+    params: object, alt: object, labels: object, initial: object, func: str
+) -> tuple[list[str], list[list[object]], list[str], list[int]]:
+    """Names, values, slider labels and starting indices, after checking them."""
+    if not params:
+        fail(func, "params", "a mapping naming at least one parameter", "none")
+    names = list(params)
+    values = [list(params[n]) for n in names]
+    for name, vals in zip(names, values, strict=True):
+        if not vals:
+            fail(func, f"params[{name!r}]", "a non-empty list of values", "[]")
+    n_frames = int(np.prod([len(vals) for vals in values]))
+    if n_frames > _MAX_FRAMES:
+        fix = "Every frame is an image every reader downloads: use fewer values."
+        fail(func, "params", f"at most {_MAX_FRAMES} frames in all", f"{n_frames}", fix)
     if not isinstance(alt, str) or not alt.strip():
-        fail(
-            func,
-            "alt",
-            "a non-empty description of the figure",
-            describe(alt),
-            "Every frame of the book has alternative text.",
-        )
-    allowed = ", ".join("{" + n + "}" for n in names)
+        fix = "Every frame of the book has alternative text."
+        fail(func, "alt", "a non-empty description of the figure", describe(alt), fix)
+    brace = "Write a literal brace as {{ or }}."
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(alt) if f is not None]
     except ValueError as err:
-        fail(
-            func,
-            "alt",
-            "a str.format template",
-            f"{alt!r} ({err})",
-            "Write a literal brace as {{ or }}.",
-        )
+        fail(func, "alt", "a str.format template", f"{alt!r} ({err})", brace)
     for field in fields:
-        name = field.split(".")[0].split("[")[0]
-        if name not in names:
-            fail(
-                func,
-                "alt",
-                f"a template whose placeholders are parameters ({allowed})",
-                f"the placeholder {{{field}}}",
-                "Name a parameter of params, or write a literal brace as {{ or }}.",
-            )
-
-
-def _check_labels(labels: object, names: list[str], func: str) -> list[str]:
-    if labels is None:
-        return list(names)
-    check_instance(labels, Mapping, func, "labels")
+        if field.split(".")[0].split("[")[0] not in names:
+            allowed = ", ".join("{" + n + "}" for n in names)
+            expected = f"a template whose placeholders are parameters ({allowed})"
+            got = f"the placeholder {{{field}}}"
+            fail(func, "alt", expected, got, f"Name a parameter of params, or {brace}")
+    labels = {} if labels is None else check_instance(labels, Mapping, func, "labels")
     for key, text in labels.items():
         if key not in names:
-            fail(
-                func,
-                "labels",
-                f"keyed by parameter names ({', '.join(names)})",
-                f"the key {key!r}",
-            )
+            expected = f"keyed by parameter names ({', '.join(names)})"
+            fail(func, "labels", expected, f"the key {key!r}")
         if not isinstance(text, str) or not text.strip():
-            fail(
-                func,
-                f"labels[{key!r}]",
-                "a non-empty str",
-                describe(text),
-                error=TypeError if not isinstance(text, str) else ValueError,
-            )
-    return [labels.get(n, n) for n in names]
+            error = ValueError if isinstance(text, str) else TypeError
+            name = f"labels[{key!r}]"
+            fail(func, name, "a non-empty str", describe(text), error=error)
+    start = []
+    for name, vals in zip(names, values, strict=True):
+        value = (initial or {}).get(name, vals[0])
+        if value not in vals:
+            fail(func, f"initial[{name!r}]", f"one of {vals}", repr(value))
+        start.append(vals.index(value))
+    return names, values, [labels.get(n, n) for n in names], start
 
 
 def interactive_figure(
@@ -370,76 +231,31 @@ def interactive_figure(
         ``draw(ax, **values)`` draws one frame on ``ax`` (an Axes, or an array
         of Axes when ``nrows * ncols > 1``). It must not call ``plt.show()``.
     params : mapping of str to sequence
-        Parameter name to the values its slider steps through (at least one).
-        At most 64 frames in all (the product of the lengths); ~30 is plenty.
+        The values each parameter's slider steps through: at most 64 frames in
+        all, ~30 is plenty (every frame is a PNG that every reader downloads).
     alt : str
-        Alternative text template, formatted with each frame's values, e.g.
-        ``"Fit of degree {degree}"``; its placeholders must be parameters.
-    labels : mapping of str to str, optional
-        The notation each slider is labelled with, e.g. ``{"lam": "λ",
-        "prior_var": "σ_p²"}``; default the parameter name.
-    initial : mapping, optional
-        Starting value of each parameter (one of its values); default the first.
-    nrows, ncols : int
-        Subplot grid passed to :func:`matplotlib.pyplot.subplots`.
-    figsize : (float, float), optional
-        Figure size in inches; default from the book style.
+        Alternative text, a template formatted with each frame's values, e.g.
+        ``"Fit of degree {degree}"``.
+    labels, initial : mapping, optional
+        A slider's notation (e.g. ``{"lam": "λ"}``, default the name) and its
+        starting value (default the first).
+    nrows, ncols, figsize
+        Passed on to :func:`matplotlib.pyplot.subplots`.
     mode : {"static", "widgets"}, optional
         See :func:`resolve_mode`.
 
     Returns
     -------
-    StaticFigure or ipywidgets.Widget
-        In static mode, an object displayed as HTML sliders over frames drawn at
-        twice their displayed size (``figure.dpi`` CSS pixels per inch); in widgets
-        mode an ``ipywidgets.interactive`` instance.
-
-    Raises
-    ------
-    ValueError
-        Empty ``params``, a parameter without values, too many frames, an
-        ``initial`` value not in its list, an empty ``alt`` or one naming an
-        unknown placeholder, a label for an unknown parameter.
-    TypeError
-        ``draw`` not callable, ``labels`` not a mapping of str.
-
-    Notes
-    -----
-    Frames are enumerated in :func:`itertools.product` order (the last
-    parameter varies fastest); the inline script computes the same row-major
-    index from the slider positions.
+    StaticFigure or ipywidgets.interactive
+        Static frames are drawn at twice their displayed size (``figure.dpi``
+        CSS pixels per inch), the last parameter varying fastest.
     """
     func = "interactive_figure"
     if not callable(draw):
         fail(func, "draw", "callable", describe(draw), error=TypeError)
-    if not params:
-        fail(func, "params", "a mapping naming at least one parameter", "none")
-    names = list(params)
-    values = [list(params[n]) for n in names]
-    for name, vals in zip(names, values, strict=True):
-        if not vals:
-            fail(func, f"params[{name!r}]", "a non-empty list of values", "[]")
-    n_frames = 1
-    for vals in values:
-        n_frames *= len(vals)
-    if n_frames > _MAX_FRAMES:
-        fail(
-            func,
-            "params",
-            f"at most {_MAX_FRAMES} frames in all",
-            f"{n_frames}",
-            "Every frame is an image every reader downloads: use fewer values.",
-        )
-    _check_alt(alt, names, func)
-    shown_labels = _check_labels(labels, names, func)
-    start: list[int] = []
-    for name, vals in zip(names, values, strict=True):
-        if initial is not None and name in initial:
-            if initial[name] not in vals:
-                fail(func, f"initial[{name!r}]", f"one of {vals}", repr(initial[name]))
-            start.append(vals.index(initial[name]))
-        else:
-            start.append(0)
+    names, values, shown_labels, start = _check_params(
+        params, alt, labels, initial, func
+    )
     as_int(nrows, func, "nrows", minimum=1)
     as_int(ncols, func, "ncols", minimum=1)
     import matplotlib.pyplot as plt
@@ -451,20 +267,10 @@ def interactive_figure(
         from ._widgets import live_figure
 
         grid = dict(zip(names, values, strict=True))
-        # Until the live rendering takes labels everywhere (issue 14), pass them
-        # only where it does.
-        if "labels" in inspect.signature(live_figure).parameters:
-            return live_figure(
-                draw,
-                grid,
-                start,
-                new_axes,
-                labels=dict(zip(names, shown_labels, strict=True)),
-            )
-        return live_figure(draw, grid, start, new_axes)
+        shown = dict(zip(names, shown_labels, strict=True))
+        return live_figure(draw, grid, start, new_axes, labels=shown)
 
-    frames, alts = [], []
-    size = (0, 0)
+    frames, alts, size = [], [], (0, 0)
     for combo in itertools.product(*values):
         kwargs = dict(zip(names, combo, strict=True))
         fig, ax = new_axes()

@@ -27,25 +27,20 @@ from ._validation import (
     fail,
 )
 
-__all__ = ["MLP", "init_mlp", "mlp_backward", "mlp_forward", "mlp_loss_and_gradients",
-           "train_mlp"]
+__all__ = [
+    "MLP", "init_mlp", "mlp_backward", "mlp_forward", "mlp_loss_and_gradients",
+    "train_mlp",
+]  # fmt: skip
 
 _OUTPUTS = ("linear", "tanh")
 
 
 @dataclass(frozen=True)
 class MLP:
-    """A network ``f_{i+1} = σ(A_i f_i + b_i)``, checked on construction.
-
-    Attributes
-    ----------
-    weights : tuple of numpy.ndarray
-        ``A_i`` of shape ``(n_{i+1}, n_i)``, outputs × inputs.
-    biases : tuple of numpy.ndarray
-        ``b_i`` of shape ``(n_{i+1},)``.
-    output : {"linear", "tanh"}
-        The last layer's activation; the hidden layers use tanh.
-    """
+    """A network ``f_{i+1} = σ(A_i f_i + b_i)``, checked on construction: weights
+    ``A_i`` of shape ``(n_{i+1}, n_i)`` (outputs × inputs), biases ``b_i`` of
+    shape ``(n_{i+1},)``, and the last layer's activation ``output``, "linear"
+    or "tanh" (the hidden layers use tanh)."""
 
     weights: tuple[np.ndarray, ...]
     biases: tuple[np.ndarray, ...]
@@ -54,18 +49,22 @@ class MLP:
     def __post_init__(self) -> None:
         check_choice(self.output, _OUTPUTS, "MLP", "output")
         As, bs = self.weights, self.biases
-        if not (isinstance(As, list | tuple) and isinstance(bs, list | tuple)
-                and 0 < len(As) == len(bs)):
+        lists = isinstance(As, list | tuple) and isinstance(bs, list | tuple)
+        if not (lists and 0 < len(As) == len(bs)):
             got = f"{describe(As)} and {describe(bs)}"
             fail("MLP", "weights, biases", "non-empty lists of one length", got)
-        As = [as_array(A, "MLP", f"weights[{i}]", ndim=2, nonempty=True)
-              for i, A in enumerate(As)]
+        As = [
+            as_array(A, "MLP", f"weights[{i}]", ndim=2, nonempty=True)
+            for i, A in enumerate(As)
+        ]
         for i in range(1, len(As)):
             if As[i].shape[1] != As[i - 1].shape[0]:
                 want = f"of shape (*, {As[i - 1].shape[0]}) after weights[{i - 1}]"
                 fail("MLP", f"weights[{i}]", want, f"shape {As[i].shape}")
-        bs = [as_array(b, "MLP", f"biases[{i}]", shape=(len(A),))
-              for i, (A, b) in enumerate(zip(As, bs, strict=True))]
+        bs = [
+            as_array(b, "MLP", f"biases[{i}]", shape=(len(A),))
+            for i, (A, b) in enumerate(zip(As, bs, strict=True))
+        ]
         object.__setattr__(self, "weights", tuple(As))
         object.__setattr__(self, "biases", tuple(bs))
 
@@ -76,7 +75,8 @@ class MLP:
 
 
 def init_mlp(sizes: object, *, output: str = "linear", rng: object = None) -> MLP:
-    """A network with weights ``A_i ~ N(0, 1/n_i)`` and zero biases.
+    """A network with weights ``A_i ~ N(0, 1/n_i)``, which start tanh in its
+    linear range, and zero biases.
 
     Parameters
     ----------
@@ -84,20 +84,19 @@ def init_mlp(sizes: object, *, output: str = "linear", rng: object = None) -> ML
         The widths ``[n_0, ..., n_L]``: at least two, each in 1 ... 4096.
     output : {"linear", "tanh"}, default "linear"
     rng : None, int >= 0 or numpy.random.Generator
-
-    Returns
-    -------
-    MLP
-        The variance ``1/n_i`` starts tanh in its linear range.
     """
     if not isinstance(sizes, list | tuple) or len(sizes) < 2:
         fail("init_mlp", "sizes", "a list of two widths or more", describe(sizes))
-    sizes = [as_int(n, "init_mlp", f"sizes[{i}]", minimum=1, maximum=4096)
-             for i, n in enumerate(sizes)]
+    sizes = [
+        as_int(n, "init_mlp", f"sizes[{i}]", minimum=1, maximum=4096)
+        for i, n in enumerate(sizes)
+    ]
     check_choice(output, _OUTPUTS, "init_mlp", "output")
     rng = as_rng(rng, "init_mlp")
-    weights = [rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_out, n_in))
-               for n_in, n_out in itertools.pairwise(sizes)]
+    weights = [
+        rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_out, n_in))
+        for n_in, n_out in itertools.pairwise(sizes)
+    ]
     return MLP(weights, [np.zeros(n) for n in sizes[1:]], output)
 
 
@@ -108,9 +107,9 @@ def _check_data(net: object, x: object, y: object, func: str) -> tuple:
     y = None if y is None else as_array(y, func, "y")
     for name, value, n in (("x", x, net.sizes[0]), ("y", y, net.sizes[-1])):
         if value is not None and value.shape != (len(x), n):
+            want = f"of shape {(len(x), n)}, one row per example"
             fix = f"Use {name}.reshape(-1, 1)." if n == 1 else ""
-            fail(func, name, f"of shape {(len(x), n)}, one row per example",
-                 f"shape {value.shape}", fix)
+            fail(func, name, want, f"shape {value.shape}", fix)
     return x, y
 
 
@@ -144,40 +143,42 @@ def _loss_and_gradients(net: MLP, x: np.ndarray, y: np.ndarray) -> tuple:
 
 
 def mlp_forward(net: MLP, x: object) -> tuple[np.ndarray, list[tuple]]:
-    """The outputs ``f_L`` of a batch ``x`` of shape ``[B, n_0]``, and the caches.
-
-    Returns
-    -------
-    out : numpy.ndarray, shape [B, n_L]
-    caches : list of tuple
-        ``(F_i, A_i, f_{i+1}, activation)`` per layer, for :func:`mlp_backward`.
-    """
+    """The outputs ``f_L`` ``[B, n_L]`` of a batch ``x`` ``[B, n_0]``, and the
+    caches ``(F_i, A_i, f_{i+1}, activation)`` of the layers for
+    :func:`mlp_backward`."""
     return _forward(net, _check_data(net, x, None, "mlp_forward")[0])
 
 
-def mlp_backward(d_out: object, caches: list[tuple]) -> tuple[list, np.ndarray]:
-    """Backpropagate ``d_out = ∂L/∂f_L`` (shape ``[B, n_L]``) through the network.
-
-    Returns
-    -------
-    grads : list of (numpy.ndarray, numpy.ndarray)
-        ``(∂L/∂A_i, ∂L/∂b_i)`` with the shapes of ``A_i`` and ``b_i``.
-    d_x : numpy.ndarray, shape [B, n_0]
-    """
-    func, fix = "mlp_backward", "Pass the caches of one call of mlp_forward."
-    if not (isinstance(caches, list) and caches and all(
-            isinstance(c, tuple) and len(c) == 4 and c[3] in _OUTPUTS
-            and all(isinstance(a, np.ndarray) and a.ndim == 2 for a in c[:3])
-            for c in caches)):
-        fail(func, "caches", "the list of caches from mlp_forward", describe(caches),
-             fix, TypeError)
+def _check_caches(caches: object, func: str) -> None:
+    """The caches of one call of :func:`mlp_forward`, layer after layer."""
+    fix = "Pass the caches of one call of mlp_forward."
+    layers = isinstance(caches, list) and caches
+    if not layers or not all(
+        isinstance(c, tuple)
+        and len(c) == 4
+        and c[3] in _OUTPUTS
+        and all(isinstance(a, np.ndarray) and a.ndim == 2 for a in c[:3])
+        for c in caches
+    ):
+        expected = "the list of caches from mlp_forward"
+        fail(func, "caches", expected, describe(caches), fix, TypeError)
     B = len(caches[0][0])
     for i, (F, A, f, _) in enumerate(caches):
         want = caches[i - 1][2].shape if i else (B, A.shape[1])
         if F.shape != want or F.shape[1] != A.shape[1] or f.shape != (B, len(A)):
-            fail(func, f"caches[{i}]", f"a layer from {want} to ({B}, {len(A)})",
-                 f"inputs {F.shape}, weights {A.shape} and outputs {f.shape}", fix)
-    d_out = as_array(d_out, func, "d_out", shape=caches[-1][2].shape)
+            expected = f"a layer from {want} to ({B}, {len(A)})"
+            got = f"inputs {F.shape}, weights {A.shape} and outputs {f.shape}"
+            fail(func, f"caches[{i}]", expected, got, fix)
+
+
+def mlp_backward(d_out: object, caches: list[tuple]) -> tuple[list, np.ndarray]:
+    """Backpropagate ``d_out = ∂L/∂f_L`` ``[B, n_L]`` through the network.
+
+    Returns the list of ``(∂L/∂A_i, ∂L/∂b_i)``, shaped like ``A_i`` and ``b_i``,
+    and ``∂L/∂x`` ``[B, n_0]``.
+    """
+    _check_caches(caches, "mlp_backward")
+    d_out = as_array(d_out, "mlp_backward", "d_out", shape=caches[-1][2].shape)
     return _backward(d_out, caches)
 
 
@@ -195,10 +196,10 @@ def train_mlp(
 ) -> tuple[MLP, np.ndarray]:
     """Full-batch gradient descent ``θ ← θ − η ∇L(θ)`` on the squared error.
 
-    ``L`` and the data are those of :func:`mlp_loss_and_gradients`; ``net``
-    is the start (not modified), ``learning_rate`` is ``η > 0`` and ``n_steps``
-    at most 100 000. Returns the trained network and the losses after 0, 1,
-    ..., ``n_steps`` steps, shape ``[n_steps + 1]``.
+    ``L`` and the data are those of :func:`mlp_loss_and_gradients`; ``net`` is
+    the start (not modified), ``learning_rate`` is ``η > 0``, ``n_steps`` at most
+    100 000. Returns the trained network and the losses after 0, 1, ...,
+    ``n_steps`` steps, shape ``[n_steps + 1]``.
     """
     x, y = _check_data(net, x, y, "train_mlp")
     eta = as_scalar(learning_rate, "train_mlp", "learning_rate", positive=True)
@@ -208,13 +209,18 @@ def train_mlp(
         with np.errstate(over="ignore", invalid="ignore"):
             loss, grads = _loss_and_gradients(net, x, y)
         if not np.isfinite(loss):
-            fail("train_mlp", "learning_rate", "small enough for a finite loss",
-                 f"{eta:g}, with loss {loss} after {step} steps", "Try a smaller one.")
+            _diverged(eta, loss, step)
         losses.append(loss)
         if step < n_steps:  # θ ← θ − η ∇L(θ)
-            net = MLP(
-                [A - eta * dA for A, (dA, _) in zip(net.weights, grads, strict=True)],
-                [b - eta * db for b, (_, db) in zip(net.biases, grads, strict=True)],
-                net.output,
-            )
+            layers = list(zip(net.weights, net.biases, grads, strict=True))
+            weights = [A - eta * dA for A, _, (dA, _) in layers]
+            biases = [b - eta * db for _, b, (_, db) in layers]
+            net = MLP(weights, biases, net.output)
     return net, np.array(losses)
+
+
+def _diverged(eta: float, loss: float, step: int) -> None:
+    """Stop: with this learning rate the loss has overflowed."""
+    got = f"{eta:g}, with loss {loss} after {step} steps"
+    fix = "Try a smaller one."
+    fail("train_mlp", "learning_rate", "small enough for a finite loss", got, fix)

@@ -17,19 +17,10 @@ __all__ = ["DescentResult", "gradient_descent"]
 
 
 class DescentResult(NamedTuple):
-    """What :func:`gradient_descent` returns.
-
-    Attributes
-    ----------
-    theta : numpy.ndarray
-        The last iterate, shaped like ``theta0``.
-    path : numpy.ndarray, shape (T + 1, *theta0.shape)
-        Every iterate, starting with ``theta0``.
-    losses : numpy.ndarray, shape (T + 1,)
-        The loss at every iterate.
-    diverged : bool
-        The last loss exceeds the first or is not finite (overflow stops early).
-    """
+    """The last iterate ``theta``, the ``path`` of every iterate from ``theta0``,
+    shape (T + 1, *theta0.shape), the ``losses`` (T + 1,) at each, and whether it
+    ``diverged``: the last loss exceeds the first or is not finite (an overflow
+    stops the descent early)."""
 
     theta: np.ndarray
     path: np.ndarray
@@ -46,25 +37,11 @@ def gradient_descent(
 ) -> DescentResult:
     """Minimise a loss by ``n_steps`` steps ``theta <- theta - eta * grad L(theta)``.
 
-    Parameters
-    ----------
-    loss_and_grad : callable
-        ``loss_and_grad(theta) -> (L(theta), dL/dtheta)``; the gradient has
-        the shape of ``theta``.
-    theta0 : array_like
-        Where to start, any shape.
-    learning_rate : float
-        The step size ``eta > 0``.
-    n_steps : int
-        Number of steps T, at most 1,000,000 (and T * theta0.size <= 10**7).
+    ``loss_and_grad(theta)`` returns ``(L(theta), dL/dtheta)``, the gradient
+    shaped like ``theta``; ``theta0`` (any shape) is the start, ``learning_rate``
+    the step size ``eta > 0`` and ``n_steps`` the number T of steps, at most
+    1,000,000 (and T * theta0.size <= 10**7). Returns a :class:`DescentResult`.
 
-    Returns
-    -------
-    DescentResult
-        The last iterate, the path of iterates and the loss at each.
-
-    Examples
-    --------
     >>> H = np.diag([1.0, 10.0])  # L = theta^T H theta / 2, lambda_max = 10
     >>> def quadratic(theta):
     ...     return 0.5 * theta @ H @ theta, H @ theta
@@ -80,18 +57,18 @@ def gradient_descent(
     eta = as_scalar(learning_rate, func, "learning_rate", positive=True)
     n_steps = as_int(n_steps, func, "n_steps", minimum=0, maximum=1_000_000)
     if (n_steps + 1) * theta.size > 10_000_000:
-        fail(func, "n_steps * theta0.size", "at most 10,000,000",
-             f"{n_steps:,} * {theta.size:,}", "The path keeps every iterate.")
+        got, fix = f"{n_steps:,} * {theta.size:,}", "The path keeps every iterate."
+        fail(func, "n_steps * theta0.size", "at most 10,000,000", got, fix)
 
     def evaluate(theta: np.ndarray) -> tuple[float, np.ndarray]:
         with np.errstate(over="ignore", invalid="ignore"):
             result = loss_and_grad(theta)
         if not (isinstance(result, tuple) and len(result) == 2):
-            fail(func, "loss_and_grad(theta)", "a tuple (loss, gradient)",
-                 describe(result), error=TypeError)
+            want, got = "a tuple (loss, gradient)", describe(result)
+            fail(func, "loss_and_grad(theta)", want, got, error=TypeError)
         loss = as_scalar(result[0], func, "the loss from loss_and_grad", finite=False)
-        grad = as_array(result[1], func, "the gradient from loss_and_grad",
-                        shape=theta.shape, finite=False)
+        name = "the gradient from loss_and_grad"
+        grad = as_array(result[1], func, name, shape=theta.shape, finite=False)
         return loss, grad
 
     path, losses = [theta], []

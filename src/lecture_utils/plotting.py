@@ -1,18 +1,11 @@
 """One figure style for the whole book.
 
-Every notebook calls :func:`use_book_style` once, right after its imports, so
-that all figures share size, fonts, grid and colours. Colours have fixed roles
-(:data:`COLORS`): the data are always the same colour, a model's prediction
-always another, so a learner can read any figure of the book the same way.
+Every notebook calls :func:`use_book_style` once, after its imports: all figures
+share size, fonts, grid and colours, and colours have fixed roles
+(:data:`COLORS`), so a learner reads every figure the same way. Figures are one
+panel of 6.4 x 3.6 inches, or panels stacked vertically, never side by side (a
+phone); legends hide no data, e.g. above the axes with :func:`legend_above`.
 
-Figures are one panel of 6.4 x 3.6 inches, or panels stacked vertically
-(``plt.subplots(2, 1, figsize=(6.4, 6.0))``), never side by side: a stacked
-figure stays legible on a phone. Inline figures are rendered at twice their
-displayed size ("retina"), so they are crisp on high-density screens. Put
-legends where they hide no data, e.g. above the axes with :func:`legend_above`.
-
-Examples
---------
 >>> import matplotlib
 >>> from lecture_utils.plotting import COLORS, use_book_style
 >>> use_book_style()
@@ -73,11 +66,8 @@ _STYLE: dict[str, object] = {
 
 
 def use_book_style() -> None:
-    """Apply the book's matplotlib style (sizes, fonts, grid, colour cycle).
-
-    Call it once per notebook, after importing matplotlib. Inside IPython it
-    also switches inline figures to PNG at twice the resolution ("retina").
-    """
+    """Apply the book's matplotlib style (sizes, fonts, grid, colour cycle); inside
+    IPython, inline figures become PNGs at twice their size ("retina")."""
     mpl.rcParams.update(_STYLE)
     try:
         from IPython import get_ipython
@@ -89,20 +79,8 @@ def use_book_style() -> None:
 
 
 def legend_above(ax: Axes, ncols: int = 3, **kwargs: object) -> Legend:
-    """Place the legend of ``ax`` in a row above the axes, off the data.
-
-    Parameters
-    ----------
-    ax : matplotlib.axes.Axes
-    ncols : int, default 3
-        Legend entries per row.
-    **kwargs
-        Passed on to :meth:`matplotlib.axes.Axes.legend`.
-
-    Returns
-    -------
-    matplotlib.legend.Legend
-    """
+    """Place the legend of ``ax`` in rows of ``ncols`` entries above the axes, off
+    the data; ``kwargs`` go on to :meth:`matplotlib.axes.Axes.legend`."""
     return ax.legend(
         loc="lower left",
         bbox_to_anchor=(0.0, 1.01, 1.0, 0.1),

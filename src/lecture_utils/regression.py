@@ -8,10 +8,9 @@ regression, ``min ||y - Phi theta||^2 + lam ||theta||^2``, ``lam = sigma^2 / s^2
 i.e. least squares for the stacked system ``[Phi; sqrt(lam) I] theta ~ [y; 0]``.
 
 Both are solved by a QR factorisation, never by the normal equations
-``Phi^T Phi theta = Phi^T y``: ``cond(Phi^T Phi) = cond(Phi)^2``, about 1e25 for
-raw monomials of degree 16 on [-5, 5]. What makes the problem well conditioned is
-the basis: inputs scaled to [-1, 1] (``polynomial_features(x, M, scale=5)``) or
-Legendre polynomials (``legendre_features``).
+``Phi^T Phi theta = Phi^T y``: ``cond(Phi^T Phi) = cond(Phi)^2``. What makes the
+problem well conditioned is the basis: inputs scaled to [-1, 1]
+(``polynomial_features(x, M, scale=5)``) or Legendre polynomials.
 
 >>> x, y = make_lecture_data(); Phi = polynomial_features(x, 5)
 >>> round(rmse(y, Phi @ fit_mle(Phi, y)), 3)
@@ -33,7 +32,7 @@ __all__ = [
     "DEFAULT_NOISE_STD", "DEFAULT_SEED", "CVResult", "cross_validate", "fit_map",
     "fit_mle", "legendre_features", "make_lecture_data", "negative_log_likelihood",
     "polynomial_features", "rmse", "true_function",
-]
+]  # fmt: skip
 
 #: Seed of the lecture's data set: every chapter that draws it gets the same points.
 DEFAULT_SEED = 2017
@@ -61,9 +60,8 @@ def make_lecture_data(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Draw the curve-fitting data: ``x ~ U[-5, 5]`` sorted, ``y = f(x) + eps``.
 
-    ``n`` points (at most 10 million), ``eps ~ N(0, noise_std^2)`` (a standard
-    deviation, >= 0). ``rng`` is None, an int >= 0 or a Generator; the fixed default
-    gives every chapter the same data. Returns ``x, y`` of shape (n,).
+    ``n`` points (at most 10 million), ``eps ~ N(0, noise_std^2)``; the default
+    ``rng`` gives every chapter the same data. Returns ``x, y`` of shape (n,).
     """
     func = "make_lecture_data"
     n = as_int(n, func, "n", minimum=1, maximum=10_000_000)
@@ -74,21 +72,22 @@ def make_lecture_data(
 
 
 def _inputs(x: object, degree: object, func: str) -> tuple[np.ndarray, int]:
+    """x (N,) and a degree whose design matrix fits in memory."""
     x = as_array(x, func, "x", ndim=1)
     degree = as_int(degree, func, "degree", minimum=0, maximum=_MAX_DEGREE)
-    if x.size * (degree + 1) > _MAX_ENTRIES:
-        fail(func, "x.size * (degree + 1)", f"at most {_MAX_ENTRIES:,}",
-             f"{x.size * (degree + 1):,}", "Use fewer points or a lower degree.")
+    entries = x.size * (degree + 1)
+    if entries > _MAX_ENTRIES:
+        want, fix = f"at most {_MAX_ENTRIES:,}", "Use fewer points or a lower degree."
+        fail(func, "x.size * (degree + 1)", want, f"{entries:,}", fix)
     return x, degree
 
 
 def polynomial_features(x: object, degree: int, *, scale: float = 1.0) -> np.ndarray:
     """Design matrix of monomials: ``Phi[i, k] = (x_i / scale)^k``, k = 0, ..., M.
 
-    ``x`` of shape (N,), ``0 <= degree <= 100``, ``scale > 0``; shape (N, M + 1). The
-    default gives the lecture's ``1, x, ..., x^M``; ``scale=5`` maps [-5, 5] onto
-    [-1, 1]. The MLE curve does not depend on the scale c (``theta_k`` scales by
-    ``c^k``); the conditioning of ``Phi`` and the meaning of a prior on theta do.
+    ``x`` of shape (N,), ``0 <= degree <= 100``, ``scale > 0``; shape (N, M + 1).
+    ``scale=5`` maps [-5, 5] onto [-1, 1]: the MLE curve stays (``theta_k`` scales
+    by ``5^k``); the conditioning of ``Phi`` and the meaning of a prior change.
 
     >>> polynomial_features([2.0, -1.0], 3)
     array([[ 1.,  2.,  4.,  8.],
@@ -105,9 +104,8 @@ def legendre_features(
     """Design matrix of Legendre polynomials: ``Phi[i, k] = P_k(t_i)``, k = 0, ..., M.
 
     ``t = (2 x - (a + b)) / (b - a)`` maps ``domain = (a, b)`` onto [-1, 1], where
-    ``|P_k| <= 1`` and the P_k are orthogonal; the columns of ``Phi`` are then far
-    closer to orthogonal than monomials. Computed by
-    :func:`numpy.polynomial.legendre.legvander`. Shape (N, M + 1).
+    ``|P_k| <= 1`` and the P_k are orthogonal: the columns of ``Phi`` (N, M + 1)
+    are far closer to orthogonal than monomials.
 
     >>> legendre_features([5.0, 0.0], 2)  # P_2(t) = (3 t^2 - 1) / 2
     array([[ 1. ,  1. ,  1. ],
@@ -133,23 +131,35 @@ def _solve(Phi: np.ndarray, y: np.ndarray, lam: float, func: str) -> np.ndarray:
         A = np.vstack([Phi, np.sqrt(lam) * np.eye(Phi.shape[1])])
         b = np.concatenate([y, np.zeros(Phi.shape[1])])
     if A.shape[0] < A.shape[1]:
-        fail(func, "Phi", "at least as tall as wide (one point per parameter)",
-             f"shape {Phi.shape}", "Use fewer parameters, more points, or fit_map.")
+        _fail_solve(func, "wide", Phi.shape)
     Q, R = np.linalg.qr(A)
     r = np.abs(np.diag(R))  # r.min() / r.max() >= 1 / cond(A)
     if not r.min() > max(max(A.shape) * _EPS * r.max(), _TINY):
-        fail(func, "Phi", "of full column rank", "a numerically rank-deficient matrix "
-             f"of shape {Phi.shape}", "Lower the degree, use distinct inputs, scale "
-             "them (scale=5 or legendre_features), or use fit_map.")
+        _fail_solve(func, "rank", Phi.shape)
     with np.errstate(over="ignore", invalid="ignore"):
         theta = solve_triangular(R, Q.T @ b, check_finite=False)
     if not np.all(np.isfinite(theta)):
-        fail(func, "the solution", "finite", "an overflow", "Rescale y (e.g. y / "
-             "np.abs(y).max()) and multiply theta back.", error=OverflowError)
+        _fail_solve(func, "overflow", Phi.shape)
     return theta
 
 
+def _fail_solve(func: str, why: str, shape: tuple) -> None:
+    """Stop :func:`_solve` on a wide or rank-deficient ``Phi``, or an overflow."""
+    if why == "wide":
+        want = "at least as tall as wide (one point per parameter)"
+        fix = "Use fewer parameters, more points, or fit_map."
+        fail(func, "Phi", want, f"shape {shape}", fix)
+    if why == "rank":
+        got = f"a numerically rank-deficient matrix of shape {shape}"
+        fix = "Lower the degree, use distinct inputs, scale them (scale=5 or "
+        fix += "legendre_features), or use fit_map."
+        fail(func, "Phi", "of full column rank", got, fix)
+    fix = "Rescale y (e.g. y / np.abs(y).max()) and multiply theta back."
+    fail(func, "the solution", "finite", "an overflow", fix, OverflowError)
+
+
 def _design(Phi: object, y: object, func: str) -> tuple[np.ndarray, np.ndarray]:
+    """Phi (N, D), at most 10,000 columns, and y (N,)."""
     Phi = as_array(Phi, func, "Phi", ndim=2, nonempty=True)
     if Phi.shape[1] > 10_000:
         fail(func, "Phi", "at most 10,000 columns", f"{Phi.shape[1]:,}")
@@ -160,10 +170,9 @@ def _design(Phi: object, y: object, func: str) -> tuple[np.ndarray, np.ndarray]:
 def fit_mle(Phi: object, y: object) -> np.ndarray:
     """Maximum likelihood parameters ``theta_ML = argmin ||y - Phi theta||^2``.
 
-    ``Phi`` of shape (N, D) with N >= D and full column rank, ``y`` of shape (N,);
-    returns shape (D,). Solved by QR (``Phi^T Phi`` is never formed); raises
-    ValueError for a numerically rank-deficient ``Phi`` and OverflowError when
-    the solution overflows.
+    ``Phi`` (N, D) with N >= D and full column rank, ``y`` (N,); returns (D,).
+    Solved by QR; ValueError for a numerically rank-deficient ``Phi``,
+    OverflowError when the solution overflows.
 
     >>> x = np.array([0.0, 1.0, 2.0])
     >>> fit_mle(polynomial_features(x, 1), 1.0 + 2.0 * x).round(12)
@@ -180,10 +189,8 @@ def fit_map(
 
     Minimises ``||y - Phi theta||^2 / (2 sigma^2) + ||theta||^2 / (2 s^2)``, i.e.
     ``||y - Phi theta||^2 + lam ||theta||^2`` with ``lam = noise_var / prior_var``
-    (both are variances). ``Phi`` (N, D) may have N < D; returns shape (D,). For
-    a ridge strength lam, pass ``noise_var=lam, prior_var=1``. The prior acts on
-    the coefficients of the columns of ``Phi``: see the chapter on why a prior
-    on raw monomials is a bad idea.
+    (both are variances; for a ridge strength lam pass ``noise_var=lam,
+    prior_var=1``). ``Phi`` (N, D) may have N < D; returns shape (D,).
 
     >>> fit_map(np.eye(2), [2.0, 4.0], noise_var=1.0, prior_var=1.0)
     array([1., 2.])
@@ -192,12 +199,14 @@ def fit_map(
     noise_var = as_scalar(noise_var, "fit_map", "noise_var", positive=True)
     prior_var = as_scalar(prior_var, "fit_map", "prior_var", positive=True)
     if not 0 < noise_var / prior_var < np.inf:
-        fail("fit_map", "noise_var / prior_var", "> 0 and finite", "an under- or "
-             "overflow", "Choose variances within 1e300 of each other.")
+        fix = "Choose variances within 1e300 of each other."
+        got = "an under- or overflow"
+        fail("fit_map", "noise_var / prior_var", "> 0 and finite", got, fix)
     return _solve(Phi, y, noise_var / prior_var, "fit_map")
 
 
 def _pair(y: object, y_pred: object, func: str) -> tuple[np.ndarray, np.ndarray]:
+    """y (N,) and y_pred of the same shape."""
     y = as_array(y, func, "y", ndim=1, nonempty=True)
     return y, as_array(y_pred, func, "y_pred", shape=y.shape)
 
@@ -255,21 +264,20 @@ def cross_validate(
 
     ``x, y`` of shape (N,); candidate ``degrees`` in [0, 100] and ridge strengths
     ``lambdas`` >= 0 (0: maximum likelihood). The points are shuffled by ``rng``
-    (None, an int >= 0 or a Generator) and split into ``2 <= k <= N`` folds of
-    sizes differing by at most one, the same for every model. Each model is fitted
-    on ``k - 1`` folds with ``polynomial_features(x, M, scale=scale)`` (``fit_mle``
-    for lam = 0, else ``fit_map`` with ``noise_var=lam, prior_var=1``; the scale
-    matters for lam > 0 only) and scored by its RMSE on the held-out fold.
-    Returns a :class:`CVResult`; equal scores go to the simplest model: the
-    smallest degree, then the largest lambda.
+    and split into ``2 <= k <= N`` folds of sizes differing by at most one, the
+    same for every model. Each model is fitted on ``k - 1`` folds with
+    ``polynomial_features(x, M, scale=scale)`` (as :func:`fit_mle` for lam = 0,
+    else :func:`fit_map` with ``noise_var=lam, prior_var=1``) and scored by its
+    RMSE on the held-out fold. Returns a :class:`CVResult`.
     """
     func = "cross_validate"
     x = as_array(x, func, "x", ndim=1, nonempty=True)
     y = as_array(y, func, "y", shape=x.shape)
-    degrees = np.array([as_int(d, func, "degree", minimum=0, maximum=_MAX_DEGREE)
-                        for d in degrees], dtype=int)
-    lambdas = np.array([as_scalar(lam, func, "lambda", nonnegative=True)
-                        for lam in lambdas], dtype=float)
+    degrees = [
+        as_int(d, func, "degree", minimum=0, maximum=_MAX_DEGREE) for d in degrees
+    ]
+    lambdas = [as_scalar(lam, func, "lambda", nonnegative=True) for lam in lambdas]
+    degrees, lambdas = np.array(degrees, dtype=int), np.array(lambdas, dtype=float)
     if degrees.size == 0 or lambdas.size == 0:
         fail(func, "degrees and lambdas", "non-empty", "an empty list")
     k = as_int(k, func, "k", minimum=2)
@@ -289,12 +297,16 @@ def cross_validate(
                 except ValueError:  # too few distinct points for this degree (lam = 0)
                     scores[i, j] = np.inf
                     break
-                scores[i, j] += np.sqrt(np.mean((y[test] - Phi[test] @ theta) ** 2)) / k
+                residuals = y[test] - Phi[test] @ theta
+                scores[i, j] += np.sqrt(np.mean(residuals**2)) / k
     i, j = _simplest_best(scores, degrees, lambdas)
     return CVResult(degrees, lambdas, scores, int(degrees[i]), float(lambdas[j]))
 
 
 def _simplest_best(scores: np.ndarray, degrees: np.ndarray, lambdas: np.ndarray):
     """Index (i, j) of the smallest score; ties: smallest degree, then largest lam."""
-    return min(np.ndindex(scores.shape),
-               key=lambda ij: (scores[ij], degrees[ij[0]], -lambdas[ij[1]]))
+
+    def key(ij: tuple[int, int]) -> tuple:
+        return scores[ij], degrees[ij[0]], -lambdas[ij[1]]
+
+    return min(np.ndindex(scores.shape), key=key)

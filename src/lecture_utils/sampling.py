@@ -19,8 +19,8 @@ from .special import logsumexp
 
 __all__ = [
     "ImportanceResult", "Proposals", "effective_sample_size", "importance_sampling",
-    "inverse_cdf", "metropolis_hastings", "monte_carlo_estimate",
-    "rejection_proposals", "rejection_sample", "sample_discrete",
+    "inverse_cdf", "metropolis_hastings", "monte_carlo_estimate", "rejection_proposals",
+    "rejection_sample", "sample_discrete",
 ]  # fmt: skip
 
 MAX_DRAWS = 10**7  # samples, proposals or chain entries per call: memory and time
@@ -33,8 +33,7 @@ def _show(x: object) -> str:
     return np.array2string(np.asarray(x), precision=4, threshold=6)
 
 
-def _refuse(bad: np.ndarray, values: np.ndarray, func: str, name: str, expected: str,
-            at: tuple[str, np.ndarray] | None = None) -> None:
+def _refuse(bad, values, func, name, expected, at=None) -> None:
     """Fail on the first entry where ``bad`` holds, naming it (and its sample)."""
     if np.any(bad):
         i = int(np.argmax(bad.ravel()))
@@ -42,25 +41,29 @@ def _refuse(bad: np.ndarray, values: np.ndarray, func: str, name: str, expected:
         v.fail(func, name, expected, f"{values.ravel()[i]:.6g}{where}")
 
 
-def _rows(values: np.ndarray, n: int, func: str, name: str) -> np.ndarray:
-    """Check that a user function returned one row per sample."""
+def _callables(func: str, **functions: object) -> list[Callable]:
+    return [v.as_callable(f, func, name) for name, f in functions.items()]
+
+
+def _rows(f: Callable, args: tuple, n: int, func: str, name: str) -> np.ndarray:
+    """``f(*args)``, checked to have one row per sample."""
+    values = v.call(f, args, func, name)
     if values.ndim not in (1, 2) or values.shape[0] != n:
-        v.fail(func, f"the value of {name}", f"{n} rows, of shape ({n},) or ({n}, E)",
-             f"shape {values.shape}", "Vectorise it over the first axis.")
+        expected = f"{n} rows, of shape ({n},) or ({n}, E)"
+        got = f"shape {values.shape}"
+        fix = "Vectorise it over the first axis."
+        v.fail(func, f"the value of {name}", expected, got, fix)
     return values
 
 
-def _draw(q_sample: Sampler, n: int, rng: np.random.Generator, func: str) -> np.ndarray:
-    return _rows(v.call(q_sample, (n, rng), func, "q_sample"), n, func, "q_sample")
-
-
-def _log_density(density: Density, z: np.ndarray, log: bool, func: str,
-                 name: str) -> np.ndarray:
+def _log_density(density, z, log: bool, func: str, name: str) -> np.ndarray:
     """``log density(z)``, shape (n,), after checking what the function returned."""
     values = v.call(density, (z,), func, name, shape=(len(z),), finite=False)
-    bad = (values == np.inf) if log else ~np.isfinite(values) | (values < 0)
-    _refuse(bad | np.isnan(values), values, func, f"{name}(z)", "a log-density "
-            "(real or -inf)" if log else "a density (finite, >= 0)", ("z", z))
+    if log:
+        bad, expected = values == np.inf, "a log-density (real or -inf)"
+    else:
+        bad, expected = ~np.isfinite(values) | (values < 0), "a density (finite, >= 0)"
+    _refuse(bad | np.isnan(values), values, func, f"{name}(z)", expected, ("z", z))
     with np.errstate(divide="ignore"):
         return values if log else np.log(values)
 
@@ -81,8 +84,7 @@ def monte_carlo_estimate(f: Density, samples: object) -> tuple:
     func = "monte_carlo_estimate"
     x = v.as_array(samples, func, "samples", ndim=(1, 2))
     v.as_int(len(x), func, "the number of samples", minimum=2)
-    f = v.as_callable(f, func, "f")
-    values = _rows(v.call(f, (x,), func, "f"), len(x), func, "f")
+    values = _rows(v.as_callable(f, func, "f"), (x,), len(x), func, "f")
     estimate = values.mean(axis=0)
     std_error = values.std(axis=0, ddof=1) / np.sqrt(len(x))
     return tuple(e if e.ndim else float(e) for e in (estimate, std_error))
@@ -100,10 +102,9 @@ def inverse_cdf(p: object, u: object) -> int | np.ndarray:
     >>> inverse_cdf([0.3, 0.2, 0.5], [0.1, 0.3, 0.31, 0.55, 1.0])
     array([0, 0, 1, 2, 2])
     """
-    func = "inverse_cdf"
-    probs = v.as_probabilities(p, func, "p")
-    u = v.as_array(u, func, "u")
-    _refuse((u < 0) | (u > 1), u, func, "u", "in [0, 1]")
+    probs = v.as_probabilities(p, "inverse_cdf", "p")
+    u = v.as_array(u, "inverse_cdf", "u")
+    _refuse((u < 0) | (u > 1), u, "inverse_cdf", "u", "in [0, 1]")
     k = _inverse_cdf(probs, u)
     return int(k) if np.ndim(k) == 0 else k
 
@@ -141,10 +142,9 @@ class Proposals(NamedTuple):
     accepted: np.ndarray
 
 
-def _propose(p_tilde: Density, q_sample: Sampler, q: Density, k: float, n: int,
-             log: bool, rng: np.random.Generator, func: str) -> Proposals:
+def _propose(p_tilde, q_sample, q, k, n, log, rng, func) -> Proposals:
     """Slide 48 for n proposals at once, compared in log space."""
-    z = _draw(q_sample, n, rng, func)  # z ~ q(z)
+    z = _rows(q_sample, (n, rng), n, func, "q_sample")  # z ~ q(z)
     log_p_tilde = _log_density(p_tilde, z, log, func, "p_tilde")
     log_kq = np.log(k) + _log_density(q, z, log, func, "q")
     _check_envelope(log_p_tilde, log_kq, k, z, func)
@@ -153,21 +153,32 @@ def _propose(p_tilde: Density, q_sample: Sampler, q: Density, k: float, n: int,
     return Proposals(z, np.exp(log_u), accepted)
 
 
-def _check_envelope(log_p: np.ndarray, log_kq: np.ndarray, k: float,
-                    z: np.ndarray, func: str) -> None:
+def _check_envelope(log_p, log_kq, k: float, z, func: str) -> None:
     """Stop where k q(z) < p_tilde(z) at a proposal: the samples would be wrong."""
     bad = log_p > log_kq + 1e-9  # the tolerance allows rounding where they touch
-    _refuse(bad & (log_kq == -np.inf), np.exp(log_kq), func, "q(z)",
-            "> 0 wherever p_tilde(z) > 0", ("z", z))
+    no_q, expected = bad & (log_kq == -np.inf), "> 0 wherever p_tilde(z) > 0"
+    _refuse(no_q, np.exp(log_kq), func, "q(z)", expected, ("z", z))
     if np.any(bad):
         i = int(np.argmax(bad))
-        v.fail(func, "k", "so large that k q(z) >= p_tilde(z)", f"log k q(z) = "
-             f"{log_kq[i]:.4g} < log p_tilde(z) = {log_p[i]:.4g} at z = {_show(z[i])}",
-             f"Use k >= {k * np.exp(log_p[i] - log_kq[i]):.4g} or a wider proposal.")
+        got = (
+            f"log k q(z) = {log_kq[i]:.4g} < log p_tilde(z) = {log_p[i]:.4g} "
+            f"at z = {_show(z[i])}"
+        )
+        k_min = k * np.exp(log_p[i] - log_kq[i])
+        fix = f"Use k >= {k_min:.4g} or a wider proposal."
+        v.fail(func, "k", "so large that k q(z) >= p_tilde(z)", got, fix)
 
 
-def rejection_proposals(p_tilde: Density, q_sample: Sampler, q: Density, k: float,
-                        n: int, *, log: bool = False, rng: Rng = None) -> Proposals:
+def rejection_proposals(
+    p_tilde: Density,
+    q_sample: Sampler,
+    q: Density,
+    k: float,
+    n: int,
+    *,
+    log: bool = False,
+    rng: Rng = None,
+) -> Proposals:
     """Propose n points and accept or reject each as on slide 48, in one batch.
 
     ``p_tilde`` and ``q`` are vectorised densities (log-densities if ``log``),
@@ -176,16 +187,23 @@ def rejection_proposals(p_tilde: Density, q_sample: Sampler, q: Density, k: floa
     ``accepted.mean()`` estimates the acceptance rate Z / k.
     """
     func = "rejection_proposals"
-    args = [v.as_callable(g, func, name) for g, name in
-            ((p_tilde, "p_tilde"), (q_sample, "q_sample"), (q, "q"))]
+    fns = _callables(func, p_tilde=p_tilde, q_sample=q_sample, q=q)
     n = v.as_int(n, func, "n", minimum=0, maximum=MAX_DRAWS)
     k = v.as_scalar(k, func, "k", positive=True)
-    return _propose(*args, k, n, log, v.as_rng(rng, func), func)
+    return _propose(*fns, k, n, log, v.as_rng(rng, func), func)
 
 
-def rejection_sample(p_tilde: Density, q_sample: Sampler, q: Density, k: float,
-                     size: int, *, log: bool = False, rng: Rng = None,
-                     max_proposals: int = 10**8) -> np.ndarray:
+def rejection_sample(
+    p_tilde: Density,
+    q_sample: Sampler,
+    q: Density,
+    k: float,
+    size: int,
+    *,
+    log: bool = False,
+    rng: Rng = None,
+    max_proposals: int = 10**8,
+) -> np.ndarray:
     """``size`` independent samples of :math:`p = \\tilde p / Z` (slides 47-49).
 
     Runs :func:`rejection_proposals` (same arguments) in batches sized by the
@@ -199,21 +217,28 @@ def rejection_sample(p_tilde: Density, q_sample: Sampler, q: Density, k: float,
     ((20000,), 1.0)
     """
     func = "rejection_sample"
-    args = [v.as_callable(g, func, name) for g, name in
-            ((p_tilde, "p_tilde"), (q_sample, "q_sample"), (q, "q"))]
-    args.append(v.as_scalar(k, func, "k", positive=True))
+    fns = _callables(func, p_tilde=p_tilde, q_sample=q_sample, q=q)
+    k = v.as_scalar(k, func, "k", positive=True)
     size = v.as_int(size, func, "size", minimum=0, maximum=MAX_DRAWS)
     max_proposals = v.as_int(max_proposals, func, "max_proposals", minimum=1)
     rng = v.as_rng(rng, func)
     kept, n_accepted, n_proposed = [], 0, 0
     while n_accepted < size:
-        rate = max(n_accepted, 1) / max(n_proposed, 1)  # batches of 1000 to 10**6:
-        n = int(min(max(1.2 * (size - n_accepted) / rate, 1000), 10**6,
-                    max_proposals - n_proposed))
+        rate = max(n_accepted, 1) / max(n_proposed, 1)  # batches of 1000 to 10**6
+        n = max(1.2 * (size - n_accepted) / rate, 1000)
+        n = int(min(n, 10**6, max_proposals - n_proposed))
         if n <= 0:
-            v.fail(func, "max_proposals", f"enough for {size} samples", f"{n_accepted}"
-                   " accepted", "Use a smaller k or a closer proposal.", RuntimeError)
-        batch = _propose(*args, n, log, rng, func)
+            expected = f"enough for {size} samples"
+            fix = "Use a smaller k or a closer proposal."
+            v.fail(
+                func,
+                "max_proposals",
+                expected,
+                f"{n_accepted} accepted",
+                fix,
+                RuntimeError,
+            )
+        batch = _propose(*fns, k, n, log, rng, func)
         kept.append(batch.z[batch.accepted])
         n_accepted += int(batch.accepted.sum())
         n_proposed += n
@@ -232,8 +257,10 @@ def effective_sample_size(weights: object, *, log: bool = False) -> float:
     """
     func = "effective_sample_size"
     w = v.as_array(weights, func, "weights", ndim=1, nonempty=True, finite=not log)
-    bad = np.isnan(w) | (w == np.inf) if log else w < 0
-    _refuse(bad, w, func, "weights", "real or -inf" if log else ">= 0")
+    if log:
+        _refuse(np.isnan(w) | (w == np.inf), w, func, "weights", "real or -inf")
+    else:
+        _refuse(w < 0, w, func, "weights", ">= 0")
     with np.errstate(divide="ignore"):
         log_w = w if log else np.log(w)
     if np.all(log_w == -np.inf):
@@ -252,9 +279,17 @@ class ImportanceResult(NamedTuple):
     samples: np.ndarray
 
 
-def importance_sampling(f: Density, p: Density, q_sample: Sampler, q: Density,
-                        size: int, *, log: bool = False, self_normalised: bool = False,
-                        rng: Rng = None) -> ImportanceResult:
+def importance_sampling(
+    f: Density,
+    p: Density,
+    q_sample: Sampler,
+    q: Density,
+    size: int,
+    *,
+    log: bool = False,
+    self_normalised: bool = False,
+    rng: Rng = None,
+) -> ImportanceResult:
     """Estimate :math:`\\mathbb{E}_p[f(x)]` with samples of a proposal q (slides 51-52).
 
     ``f`` maps the samples to (S,) or (S, E); ``p`` is the target density (or an
@@ -269,20 +304,19 @@ def importance_sampling(f: Density, p: Density, q_sample: Sampler, q: Density,
     standard error :math:`(\\sum_s \\bar w_s^2 (f(x^{(s)}) - \\hat\\mu)^2)^{1/2}`.
     """
     func = "importance_sampling"
-    f, p, q_sample, q = (v.as_callable(g, func, name) for g, name in
-                         ((f, "f"), (p, "p"), (q_sample, "q_sample"), (q, "q")))
+    f, p, q_sample, q = _callables(func, f=f, p=p, q_sample=q_sample, q=q)
     size = v.as_int(size, func, "size", minimum=2, maximum=MAX_DRAWS)
-    x = _draw(q_sample, size, v.as_rng(rng, func), func)  # x_s ~ q
+    x = _rows(q_sample, (size, v.as_rng(rng, func)), size, func, "q_sample")  # x_s ~ q
     log_p = _log_density(p, x, log, func, "p")
     log_q = _log_density(q, x, log, func, "q")
-    _refuse((log_q == -np.inf) & (log_p > -np.inf), np.exp(log_q), func, "q(x)",
-            "> 0 wherever p(x) > 0", ("x", x))
+    outside = (log_q == -np.inf) & (log_p > -np.inf)
+    _refuse(outside, np.exp(log_q), func, "q(x)", "> 0 wherever p(x) > 0", ("x", x))
     if np.all(log_p == -np.inf):
-        v.fail(func, "p", "positive at some samples", f"p(x) = 0 at all {size}",
-             "Move the proposal onto the target.")
+        fix = "Move the proposal onto the target."
+        v.fail(func, "p", "positive at some samples", f"p(x) = 0 at all {size}", fix)
     with np.errstate(invalid="ignore"):  # -inf - (-inf) where p = q = 0: w_s = 0
         log_w = np.where(log_p == -np.inf, -np.inf, log_p - log_q)  # log w_s
-    fx = _rows(v.call(f, (x,), func, "f"), size, func, "f")
+    fx = _rows(f, (x,), size, func, "f")
     log_sum_w = logsumexp(log_w)
     w_bar = np.exp(log_w - log_sum_w).reshape(-1, *[1] * (fx.ndim - 1))
     if self_normalised:  # sum_s w_bar_s f_s: Z cancels
@@ -298,9 +332,16 @@ def importance_sampling(f: Density, p: Density, q_sample: Sampler, q: Density,
     return ImportanceResult(estimate, std_error, w_bar, float(1 / np.sum(w_bar**2)), x)
 
 
-def metropolis_hastings(log_p_tilde: Callable[[object], object], x0: object,
-                        n_samples: int, *, step_size: float, burn_in: int = 0,
-                        thin: int = 1, rng: Rng = None) -> tuple:
+def metropolis_hastings(
+    log_p_tilde: Callable[[object], object],
+    x0: object,
+    n_samples: int,
+    *,
+    step_size: float,
+    burn_in: int = 0,
+    thin: int = 1,
+    rng: Rng = None,
+) -> tuple:
     """Random-walk Metropolis-Hastings for an unnormalised log-density (slide 52).
 
     ``log_p_tilde(x)`` returns :math:`\\log \\tilde p(x)` (a number or -inf) for
@@ -309,10 +350,9 @@ def metropolis_hastings(log_p_tilde: Callable[[object], object], x0: object,
     N(0, I)`, :math:`\\sigma` = ``step_size``, and moves there with probability
     :math:`\\min\\{1, \\tilde p(x') / \\tilde p(x)\\}`, else stays: Z cancels.
     Returns the kept states, (n_samples,) or (n_samples, D), and the fraction of
-    accepted moves over all steps. **Kept states**: with :math:`x_t` the state
-    after step t (:math:`x_0` = ``x0``), the chain runs ``burn_in + n_samples *
-    thin`` steps and keeps :math:`x_t` for t = burn_in + j thin, j = 1..n_samples:
-    the last state of each block of ``thin`` steps after the burn-in, never x0.
+    accepted moves. The chain runs ``burn_in + n_samples * thin`` steps and keeps
+    the state after step t = burn_in + j thin, j = 1..n_samples: the last of each
+    block of ``thin`` steps after the burn-in, never x0.
     """
     func = "metropolis_hastings"
     log_p_tilde = v.as_callable(log_p_tilde, func, "log_p_tilde")
@@ -326,25 +366,28 @@ def metropolis_hastings(log_p_tilde: Callable[[object], object], x0: object,
     rng = v.as_rng(rng, func)
 
     def log_target(state: np.ndarray) -> float:
-        value = float(v.call(log_p_tilde, (state,), func, "log_p_tilde", shape=(),
-                             finite=False))
+        value = v.call(
+            log_p_tilde, (state,), func, "log_p_tilde", shape=(), finite=False
+        )
         if np.isnan(value) or value == np.inf:  # a plain check: one call per step
-            v.fail(func, "the value of log_p_tilde(x)", "a real number or -inf",
-                   f"{value} at x = {_show(state)}")
-        return value
+            got = f"{value} at x = {_show(state)}"
+            v.fail(func, "the value of log_p_tilde(x)", "a real number or -inf", got)
+        return float(value)
 
     log_px = log_target(x)
     if log_px == -np.inf:
-        v.fail(func, "x0", "a state with log_p_tilde(x0) > -inf", "-inf",
-             "Start the chain inside the support of the target.")
+        fix = "Start the chain inside the support of the target."
+        v.fail(func, "x0", "a state with log_p_tilde(x0) > -inf", "-inf", fix)
     noise = step_size * rng.standard_normal((n_steps, *x.shape))
     log_u = np.log1p(-rng.random(n_steps))  # log of u ~ U(0, 1]
     chain = np.empty((n_steps + 1, *x.shape))
-    chain[0], n_accepted = x, 0
+    chain[0] = x
+    n_accepted = 0
     for t in range(n_steps):
         proposal = x + noise[t]
         log_pp = log_target(proposal)
         if log_u[t] <= log_pp - log_px:  # accept with probability min(1, ratio)
-            x, log_px, n_accepted = proposal, log_pp, n_accepted + 1
+            x, log_px = proposal, log_pp
+            n_accepted += 1
         chain[t + 1] = x
     return chain[burn_in + thin :: thin], n_accepted / max(n_steps, 1)

@@ -8,15 +8,13 @@ absolute error is a few ulps of ``max(|a|, 1)`` plus ``eps Σ_i p_i |x_i − a|`
 (``p = softmax(x)``) from rounding the shifts: ``log(1 + 1e-20)`` comes out
 as 0, a digit SciPy keeps with ``log1p`` and one more pass.
 
-Special values are designed in, as in SciPy's ``logsumexp``, and raise no
-warnings. ``logsumexp`` of a slice that is all ``-inf``, or empty (the log
-of the empty sum 0), is ``-inf``; with a ``+inf`` it is ``+inf``; with a
+All three take real ``x`` of any shape (``inf`` and ``nan`` allowed) and
+``axis``: None, an int or a tuple of ints. Special values are designed in, as
+in SciPy's ``logsumexp``, and raise no warnings: ``logsumexp`` of a slice that
+is all ``-inf``, or empty, is ``-inf``; with a ``+inf`` it is ``+inf``; with a
 ``nan``, ``nan``. ``softmax`` and ``log_softmax`` of a slice with ``+inf`` or
-``nan``, or all ``-inf``, are ``nan`` throughout: 0/0 and inf/inf have no
-value.
+``nan``, or all ``-inf``, are ``nan`` throughout: 0/0 and inf/inf have no value.
 
-Examples
---------
 >>> float(logsumexp([1000.0, 1001.0, 1002.0]))
 1002.4076059644444
 >>> softmax([-1000.0, -1001.0]).round(4)
@@ -47,28 +45,18 @@ def _checked(x: object, axis: object, func: str) -> np.ndarray:
     else:
         if len({a % x.ndim for a in axes}) == len(axes):
             return x
-    fail(func, "axis", f"None or distinct axes of an array with {x.ndim} axes",
-         describe(axis), f"Use axes from {-x.ndim} to {x.ndim - 1}." if x.ndim else "",
-         ValueError if integer else TypeError)
+    want = f"None or distinct axes of an array with {x.ndim} axes"
+    fix = f"Use axes from {-x.ndim} to {x.ndim - 1}." if x.ndim else ""
+    fail(func, "axis", want, describe(axis), fix, ValueError if integer else TypeError)
 
 
 @np.errstate(over="ignore", divide="ignore", invalid="ignore")
 def logsumexp(x: object, axis: Axis = None, keepdims: bool = False) -> np.ndarray:
     """``log(sum(exp(x)))`` along ``axis``, shifted by the maximum ``a``.
 
-    Parameters
-    ----------
-    x : array_like
-        Real numbers of any shape; ``inf`` and ``nan`` allowed.
-    axis : None, int or tuple of int, default None
-        Axes to sum over; ``None`` sums over all entries.
-    keepdims : bool, default False
-        Keep the summed axes with length 1.
-
-    Returns
-    -------
-    numpy.ndarray or numpy.float64
-        ``a + log(sum(exp(x - a)))``: the shape of ``x`` without ``axis``.
+    Sums over all entries for ``axis=None``; ``keepdims`` keeps the summed axes
+    with length 1. Returns ``a + log(sum(exp(x - a)))``, the shape of ``x``
+    without ``axis``.
     """
     x = _checked(x, axis, "logsumexp")
     a = x.max(axis=axis, keepdims=True, initial=-np.inf)
@@ -79,20 +67,8 @@ def logsumexp(x: object, axis: Axis = None, keepdims: bool = False) -> np.ndarra
 
 @np.errstate(invalid="ignore")
 def softmax(x: object, axis: Axis = -1) -> np.ndarray:
-    """``exp(x) / sum(exp(x))`` along ``axis``, computed as ``softmax(x - a)``.
-
-    Parameters
-    ----------
-    x : array_like
-        Real numbers (logits) of any shape; ``inf`` and ``nan`` allowed.
-    axis : None, int or tuple of int, default -1
-        The axes along which the result sums to 1 (default: each row).
-
-    Returns
-    -------
-    numpy.ndarray
-        The shape of ``x``; non-negative, summing to 1 along ``axis``.
-    """
+    """``exp(x) / sum(exp(x))`` along ``axis`` (default: each row), computed as
+    ``softmax(x - a)``: the shape of ``x``, non-negative, summing to 1."""
     x = _checked(x, axis, "softmax")
     e = np.exp(x - x.max(axis=axis, keepdims=True, initial=-np.inf))
     e /= e.sum(axis=axis, keepdims=True)
@@ -101,20 +77,8 @@ def softmax(x: object, axis: Axis = -1) -> np.ndarray:
 
 @np.errstate(invalid="ignore", divide="ignore")
 def log_softmax(x: object, axis: Axis = -1) -> np.ndarray:
-    """``x - logsumexp(x)`` along ``axis``: the log-probabilities.
-
-    Parameters
-    ----------
-    x : array_like
-        Real numbers (logits) of any shape; ``inf`` and ``nan`` allowed.
-    axis : None, int or tuple of int, default -1
-        The axes along which ``exp(result)`` sums to 1.
-
-    Returns
-    -------
-    numpy.ndarray
-        The shape of ``x``; entries ``<= 0``.
-    """
+    """``x - logsumexp(x)`` along ``axis`` (default: each row): the
+    log-probabilities, the shape of ``x``, entries ``<= 0``."""
     x = _checked(x, axis, "log_softmax")
     shifted = x - x.max(axis=axis, keepdims=True, initial=-np.inf)
     return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))

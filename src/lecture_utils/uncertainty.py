@@ -45,44 +45,37 @@ def _gaussian(mean: object, cov: object, func: str) -> tuple[np.ndarray, ...]:
     mean = v.as_array(mean, func, "mean", ndim=1, nonempty=True)
     cov = v.as_array(cov, func, "cov", shape=(mean.size, mean.size))
     if not np.allclose(cov, cov.T, rtol=1e-12, atol=0.0):
-        asym = np.max(np.abs(cov - cov.T))
-        v.fail(func, "cov", "symmetric", f"max |cov - cov.T| = {asym:.3g}",
-               "Use (cov + cov.T) / 2.")
+        got = f"max |cov - cov.T| = {np.max(np.abs(cov - cov.T)):.3g}"
+        v.fail(func, "cov", "symmetric", got, "Use (cov + cov.T) / 2.")
     try:
         return mean, cov, np.linalg.cholesky(cov)
     except np.linalg.LinAlgError:
-        low = np.linalg.eigvalsh(cov)[0]
-        v.fail(func, "cov", "positive definite", f"smallest eigenvalue {low:.3g}",
-               "Give every direction of x a variance > 0.")
+        got = f"smallest eigenvalue {np.linalg.eigvalsh(cov)[0]:.3g}"
+        fix = "Give every direction of x a variance > 0."
+        v.fail(func, "cov", "positive definite", got, fix)
 
 
 def _cap(entries: int, name: str, func: str) -> None:
+    """Stop before an array of more than ``MAX_ENTRIES`` entries."""
     if entries > MAX_ENTRIES:
-        v.fail(func, name, f"at most {MAX_ENTRIES:,}", f"{entries:,}",
-               "Use fewer samples.")
+        want = f"at most {MAX_ENTRIES:,}"
+        v.fail(func, name, want, f"{entries:,}", "Use fewer samples.")
 
 
 def propagate_monte_carlo(
-    f: Callable[[np.ndarray], object], mean: object, cov: object, n_samples: int,
-    *, rng: np.random.Generator | int | None = None,
+    f: Callable[[np.ndarray], object],
+    mean: object,
+    cov: object,
+    n_samples: int,
+    *,
+    rng: np.random.Generator | int | None = None,
 ) -> Propagated:
     """Monte Carlo mean and covariance of f(x) for x ~ N(mean, cov).
 
-    Parameters
-    ----------
-    f : callable
-        Vectorised over rows: inputs (S, D) to finite outputs (S, E).
-    mean : array_like, shape (D,)
-    cov : array_like, shape (D, D), symmetric positive definite
-    n_samples : int
-        S >= 2 draws.
-    rng : None, int >= 0 or numpy.random.Generator
-
-    Returns
-    -------
-    Propagated
-        Sample mean, sample covariance (ddof 1), and their standard errors:
-        ``std / sqrt(S)`` of f and of the products of its centred entries.
+    ``f`` maps inputs (S, D) to finite outputs (S, E), row by row; ``mean`` is
+    (D,), ``cov`` (D, D) symmetric positive definite, ``n_samples`` S >= 2.
+    Returns the sample mean, the sample covariance (ddof 1) and their standard
+    errors: ``std / sqrt(S)`` of f and of the products of its centred entries.
     """
     func = "propagate_monte_carlo"
     f = v.as_callable(f, func, "f")
@@ -96,13 +89,16 @@ def propagate_monte_carlo(
     centred = fx - fx.mean(axis=0)
     products = centred[:, :, None] * centred[:, None, :]  # (S, E, E)
     cov_f = np.atleast_2d(np.cov(fx, rowvar=False))
-    return Propagated(fx.mean(axis=0), cov_f, np.sqrt(np.diag(cov_f) / n),
-                      products.std(axis=0, ddof=1) / np.sqrt(n))
+    mean_se = np.sqrt(np.diag(cov_f) / n)
+    cov_se = products.std(axis=0, ddof=1) / np.sqrt(n)
+    return Propagated(fx.mean(axis=0), cov_f, mean_se, cov_se)
 
 
 def propagate_linearised(
-    f: Callable[[np.ndarray], object], jacobian: Callable[[np.ndarray], object],
-    mean: object, cov: object,
+    f: Callable[[np.ndarray], object],
+    jacobian: Callable[[np.ndarray], object],
+    mean: object,
+    cov: object,
 ) -> Propagated:
     """Mean f(mean) and covariance J cov J^T of the linearised f.
 
@@ -115,6 +111,6 @@ def propagate_linearised(
     jacobian = v.as_callable(jacobian, func, "jacobian")
     mean, cov, _ = _gaussian(mean, cov, func)
     f_mean = v.call(f, (mean[None, :].copy(),), func, "f", shape=(1, None))[0]
-    J = v.call(jacobian, (mean.copy(),), func, "jacobian",
-               shape=(f_mean.size, mean.size))
+    shape = (f_mean.size, mean.size)
+    J = v.call(jacobian, (mean.copy(),), func, "jacobian", shape=shape)
     return Propagated(f_mean, J @ cov @ J.T)

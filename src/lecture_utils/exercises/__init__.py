@@ -1,11 +1,36 @@
 """The checkers of the chapters' code exercises, one module per chapter.
 
-A code exercise asks the learner to write a function and then calls its
-checker, e.g. ``lecture_utils.exercises.backprop.check_affine_backward``. A
-checker runs the learner's function on prepared inputs with a time limit,
-compares with a reference and returns a :class:`lecture_utils.feedback.Feedback`
-that names the mistake (a transposed matrix, a missing sum over the batch, a
-known slip such as the bias added after the nonlinearity) rather than only
-saying that something is wrong. All of them are built on
-:func:`lecture_utils.feedback.check_function`.
+A checker such as ``backprop.check_affine_backward(f)`` runs the learner's ``f``
+on prepared cases through :func:`lecture_utils.feedback.check_function`, compares
+it with a private reference and returns a ``Feedback`` that names the mistake,
+the exercise's known mistakes each in its own sentence.
 """
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+
+from ..feedback import Feedback, check_function
+
+
+def _with_note(feedback: Feedback, note: str, when: bool) -> Feedback:
+    """``feedback`` with ``note`` added to its notes if ``when``."""
+    if not when:
+        return feedback
+    return dataclasses.replace(feedback, notes=(*feedback.notes, note))
+
+
+def _check(
+    function: Callable,
+    reference: Callable,
+    cases: list[tuple],
+    mistakes: Mapping[str, Callable],
+    time_limit: float,
+    **options: object,
+) -> Feedback:
+    """:func:`~lecture_utils.feedback.check_function` with an exercise's known
+    ``mistakes`` and the checker's ``time_limit``; ``options`` go on to it."""
+    return check_function(
+        function, reference, cases, mistakes=mistakes, time_limit=time_limit, **options
+    )

@@ -1,16 +1,8 @@
-"""Checkers for the code exercises of the Bayesian-integration chapter.
+"""Checkers of the Bayesian-integration chapter: the posterior of Bayesian linear
+regression (slide 40) and the Monte Carlo predictive density (slide 44). The test
+problems are small and well conditioned: the textbook formulas (with
+``np.linalg.inv`` or ``np.linalg.solve``) are accurate enough there.
 
-* :func:`check_posterior` checks ``posterior(Phi, y, noise_var, prior_var)``,
-  which returns the posterior mean (D,) and covariance (D, D) (slide 40);
-* :func:`check_mc_predictive` checks ``mc_predictive_density(Phi_new, y_new,
-  theta_samples, noise_var)``, which returns the Monte Carlo predictive density
-  (M,) from posterior samples ``theta_samples`` (S, D) (slide 44).
-
-The test problems are small and well conditioned, so the textbook formulas
-(with ``np.linalg.inv`` or ``np.linalg.solve``) are accurate enough there.
-
-Examples
---------
 >>> import numpy as np
 >>> def posterior(Phi, y, noise_var, prior_var):
 ...     precision = Phi.T @ Phi / noise_var + prior_var * np.eye(Phi.shape[1])
@@ -28,7 +20,8 @@ import numpy as np
 from scipy import linalg, stats
 
 from .. import bayes
-from ..feedback import Feedback, check_function
+from ..feedback import Feedback
+from . import _check
 
 __all__ = ["check_mc_predictive", "check_posterior"]
 
@@ -51,19 +44,26 @@ def _eye(Phi):
 _POSTERIOR_MISTAKES = {
     "The prior adds its precision I / prior_var to the precision; prior_var * I is "
     "the prior covariance.": lambda Phi, y, nv, pv: _textbook(
-        Phi.T @ Phi / nv + pv * _eye(Phi), Phi, y, nv),
+        Phi.T @ Phi / nv + pv * _eye(Phi), Phi, y, nv
+    ),
     "noise_var and prior_var are swapped: the data term is Phi.T @ Phi / noise_var, "
     "the prior term I / prior_var.": lambda Phi, y, nv, pv: _textbook(
-        Phi.T @ Phi / pv + _eye(Phi) / nv, Phi, y, pv),
+        Phi.T @ Phi / pv + _eye(Phi) / nv, Phi, y, pv
+    ),
     "The prior term I / prior_var is missing from the precision (that is the "
     "maximum likelihood covariance).": lambda Phi, y, nv, pv: _textbook(
-        Phi.T @ Phi / nv, Phi, y, nv),
-    "The mean lacks the factor 1 / noise_var: mean = cov @ Phi.T @ y / noise_var.":
-        lambda Phi, y, nv, pv: (nv * _posterior(Phi, y, nv, pv)[0],
-                                _posterior(Phi, y, nv, pv)[1]),
+        Phi.T @ Phi / nv, Phi, y, nv
+    ),
+    "The mean lacks the factor 1 / noise_var: mean = cov @ Phi.T @ y / "
+    "noise_var.": lambda Phi, y, nv, pv: (
+        nv * _posterior(Phi, y, nv, pv)[0],
+        _posterior(Phi, y, nv, pv)[1],
+    ),
     "The covariance is the inverse of the precision Phi.T @ Phi / noise_var + "
     "I / prior_var, not the precision itself.": lambda Phi, y, nv, pv: (
-        _posterior(Phi, y, nv, pv)[0], Phi.T @ Phi / nv + _eye(Phi) / pv),
+        _posterior(Phi, y, nv, pv)[0],
+        Phi.T @ Phi / nv + _eye(Phi) / pv,
+    ),
 }
 
 
@@ -80,13 +80,19 @@ def _posterior_cases() -> list[tuple]:
 def check_posterior(posterior: Callable, *, time_limit: float = 10.0) -> Feedback:
     """Check ``posterior(Phi, y, noise_var, prior_var) -> (mean (D,), cov (D, D))``.
 
-    Names the known mistakes (the prior covariance in place of its inverse,
+    Names the known mistakes: the prior covariance in place of its inverse,
     swapped variances, no prior term, the mean without ``1/noise_var``, the
-    precision returned as the covariance); otherwise the engine's diagnosis.
+    precision returned as the covariance.
     """
-    return check_function(posterior, _posterior, _posterior_cases(),
-                          output_names=("mean", "cov"), mistakes=_POSTERIOR_MISTAKES,
-                          time_limit=time_limit)
+    cases, names = _posterior_cases(), ("mean", "cov")
+    return _check(
+        posterior,
+        _posterior,
+        cases,
+        _POSTERIOR_MISTAKES,
+        time_limit,
+        output_names=names,
+    )
 
 
 def _log_densities(Phi_new, y_new, theta_samples, sd):
@@ -101,15 +107,19 @@ def _mc_predictive(Phi_new, y_new, theta_samples, noise_var):
 _MC_MISTAKES = {
     "This is exp of the average log-density, a geometric mean; Monte Carlo averages "
     "the densities p(y | theta_s, x) themselves.": lambda P, y, T, nv: np.exp(
-        _log_densities(P, y, T, np.sqrt(nv)).mean(0)),
+        _log_densities(P, y, T, np.sqrt(nv)).mean(0)
+    ),
     "This is the average log-density; Monte Carlo averages the densities "
     "p(y | theta_s, x) themselves.": lambda P, y, T, nv: _log_densities(
-        P, y, T, np.sqrt(nv)).mean(0),
+        P, y, T, np.sqrt(nv)
+    ).mean(0),
     "This plugs the average sample into one Gaussian and ignores the spread of the "
     "samples: average the S densities instead.": lambda P, y, T, nv: _mc_predictive(
-        P, y, T.mean(0, keepdims=True), nv),
-    "This is the sum over the samples; divide by their number S.":
-        lambda P, y, T, nv: len(T) * _mc_predictive(P, y, T, nv),
+        P, y, T.mean(0, keepdims=True), nv
+    ),
+    "This is the sum over the samples; divide by their number S.": lambda P, y, T, nv: (
+        len(T) * _mc_predictive(P, y, T, nv)
+    ),
     "noise_var is a variance: the standard deviation of the Gaussian is "
     "sqrt(noise_var).": lambda P, y, T, nv: _mc_predictive(P, y, T, nv**2),
 }
@@ -126,15 +136,16 @@ def _mc_cases() -> list[tuple]:
     return cases
 
 
-def check_mc_predictive(mc_predictive_density: Callable, *,
-                        time_limit: float = 10.0) -> Feedback:
-    """Check ``mc_predictive_density(Phi_new, y_new, theta_samples, noise_var)``.
+def check_mc_predictive(
+    mc_predictive_density: Callable, *, time_limit: float = 10.0
+) -> Feedback:
+    """Check ``mc_predictive_density(Phi_new, y_new, theta_samples, noise_var)``,
+    the Monte Carlo predictive density at each test point, shape (M,).
 
-    The function returns the Monte Carlo predictive density at each test point,
-    shape (M,).
-
-    Names the known mistakes (a geometric mean or the average log-density, the
-    plug-in average sample, a sum, noise_var used as a standard deviation).
+    Names the known mistakes: a geometric mean or the average log-density, the
+    plug-in average sample, a sum, noise_var used as a standard deviation.
     """
-    return check_function(mc_predictive_density, _mc_predictive, _mc_cases(),
-                          mistakes=_MC_MISTAKES, time_limit=time_limit)
+    cases = _mc_cases()
+    return _check(
+        mc_predictive_density, _mc_predictive, cases, _MC_MISTAKES, time_limit
+    )

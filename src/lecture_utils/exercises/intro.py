@@ -1,9 +1,4 @@
-"""Checkers for the code exercises of the introduction (slides 6-9).
-
-Each checker runs the learner's function on prepared cases with
-:func:`lecture_utils.feedback.check_function` and returns a
-:class:`~lecture_utils.feedback.Feedback`; known mistakes get their own
-explanation, and checkers branch on ``Feedback.kind``, never on the message.
+"""Checkers of the introduction (slides 6-9).
 
 >>> import numpy as np
 >>> print(check_layer_forward(lambda A, b, x: A @ x + b))
@@ -15,12 +10,12 @@ True
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
 import numpy as np
 
-from ..feedback import Feedback, Kind, check_function
+from ..feedback import Feedback, Kind
+from . import _check, _with_note
 
 __all__ = ["check_layer_forward", "check_squared_loss"]
 
@@ -29,13 +24,14 @@ def _layer(A: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.tanh(A @ x + b)
 
 
-_LAYER_MISTAKES: dict[str, Callable[..., object]] = {
-    "sigma is missing: you return z = Ax + b; apply np.tanh to it.":
-        lambda A, b, x: A @ x + b,
-    "the bias is missing: you return tanh(Ax); add b before the nonlinearity.":
-        lambda A, b, x: np.tanh(A @ x),
-    "the bias is added after the nonlinearity: use tanh(Ax + b), not tanh(Ax) + b.":
-        lambda A, b, x: np.tanh(A @ x) + b,
+_LAYER_MISTAKES = {
+    "sigma is missing: you return z = Ax + b; apply np.tanh to it.": lambda A, b, x: (
+        A @ x + b
+    ),
+    "the bias is missing: you return tanh(Ax); add b before the "
+    "nonlinearity.": lambda A, b, x: np.tanh(A @ x),
+    "the bias is added after the nonlinearity: use tanh(Ax + b), not tanh(Ax) "
+    "+ b.": lambda A, b, x: np.tanh(A @ x) + b,
 }
 _SHAPES = (
     "A has shape (M, N) and x has shape (N,): A @ x needs the inner dimensions to "
@@ -51,13 +47,20 @@ def check_layer_forward(layer: Callable, *, time_limit: float = 10.0) -> Feedbac
     two of the three A are not square, so that a transposed A cannot pass.
     """
     rng = np.random.default_rng(6)
-    cases = [(0.3 * rng.standard_normal((m, n)), 0.3 * rng.standard_normal(m),
-              rng.standard_normal(n)) for m, n in [(3, 2), (2, 4), (5, 5)]]
-    feedback = check_function(layer, _layer, cases, name="layer",
-                              mistakes=_LAYER_MISTAKES, time_limit=time_limit)
-    if feedback.kind is Kind.EXCEPTION and isinstance(feedback.exception, ValueError):
-        feedback = dataclasses.replace(feedback, notes=(*feedback.notes, _SHAPES))
-    return feedback
+    cases = [
+        (
+            0.3 * rng.standard_normal((m, n)),
+            0.3 * rng.standard_normal(m),
+            rng.standard_normal(n),
+        )
+        for m, n in [(3, 2), (2, 4), (5, 5)]
+    ]
+    name = "layer"
+    feedback = _check(layer, _layer, cases, _LAYER_MISTAKES, time_limit, name=name)
+    shape_error = isinstance(feedback.exception, ValueError)
+    return _with_note(
+        feedback, _SHAPES, feedback.kind is Kind.EXCEPTION and shape_error
+    )
 
 
 def _predict(theta: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -68,33 +71,39 @@ def _loss(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> float:
     return float(np.sum((y - _predict(theta, x)) ** 2))
 
 
-_LOSS_MISTAKES: dict[str, Callable[..., object]] = {
+_LOSS_MISTAKES = {
     "np.polyval(theta, x) takes the highest power first, but theta_0 is the constant "
-    "term here: use np.polynomial.polynomial.polyval(x, theta), or theta[::-1].":
-        lambda theta, x, y: np.sum((y - np.polyval(theta, x)) ** 2),
-    "the powers start at x^0 = 1: theta_0 is the constant term, theta_1 multiplies x.":
-        lambda theta, x, y: np.sum((y - x * _predict(theta, x)) ** 2),
-    "you averaged the squared errors; slide 9's loss is their sum.":
-        lambda theta, x, y: np.mean((y - _predict(theta, x)) ** 2),
-    "the residuals must be squared before they are summed.":
-        lambda theta, x, y: np.sum(y - _predict(theta, x)),
-    "you summed absolute errors |y - f|; slide 9's loss sums squared errors.":
-        lambda theta, x, y: np.sum(np.abs(y - _predict(theta, x))),
+    "term here: use np.polynomial.polynomial.polyval(x, theta), or "
+    "theta[::-1].": lambda theta, x, y: np.sum((y - np.polyval(theta, x)) ** 2),
+    "the powers start at x^0 = 1: theta_0 is the constant term, theta_1 multiplies "
+    "x.": lambda theta, x, y: np.sum((y - x * _predict(theta, x)) ** 2),
+    "you averaged the squared errors; slide 9's loss is their "
+    "sum.": lambda theta, x, y: np.mean((y - _predict(theta, x)) ** 2),
+    "the residuals must be squared before they are summed.": lambda theta, x, y: np.sum(
+        y - _predict(theta, x)
+    ),
+    "you summed absolute errors |y - f|; slide 9's loss sums squared "
+    "errors.": lambda theta, x, y: np.sum(np.abs(y - _predict(theta, x))),
 }
 _LOSS_FACTORS = {0.5: "Slide 9's loss is the plain sum, without the 1/2 of slide 19."}
 
 
 def check_squared_loss(loss: Callable, *, time_limit: float = 10.0) -> Feedback:
-    """Check ``loss(theta, x, y)``: sum_i (y_i - f(x_i, theta))^2 (slide 9).
-
-    ``f(x, theta) = theta_0 + theta_1 x + ... + theta_M x^M``; theta has shape
-    (M + 1,), x and y shape (N,); the answer is a number.
-    """
+    """Check ``loss(theta, x, y)``: sum_i (y_i - f(x_i, theta))^2 (slide 9), with
+    ``f(x, theta) = theta_0 + theta_1 x + ... + theta_M x^M``, theta (M + 1,),
+    x and y (N,); the answer is a number."""
     rng = np.random.default_rng(9)
     cases = []
     for degree, n in [(3, 6), (0, 4), (5, 20)]:
         x = np.sort(rng.uniform(-5.0, 5.0, n))
         theta = rng.standard_normal(degree + 1) / 3.0 ** np.arange(degree + 1)
         cases.append((theta, x, np.cos(x) + 0.2 * rng.standard_normal(n)))
-    return check_function(loss, _loss, cases, name="loss", mistakes=_LOSS_MISTAKES,
-                          factor_hints=_LOSS_FACTORS, time_limit=time_limit)
+    return _check(
+        loss,
+        _loss,
+        cases,
+        _LOSS_MISTAKES,
+        time_limit,
+        name="loss",
+        factor_hints=_LOSS_FACTORS,
+    )

@@ -1,12 +1,5 @@
-"""Checkers for the code exercises of the overfitting chapter (slides 36-37).
-
-* :func:`check_design_matrix`: ``design_matrix(x, degree)`` returns ``Phi`` with
-  the columns ``1, x, ..., x^M``;
-* :func:`check_map_estimate`: ``map_estimate(Phi, y, noise_var, prior_var)``
-  returns the MAP parameters under ``theta ~ N(0, prior_var I)``.
-
-Both compare with :mod:`lecture_utils.regression` on the engine of
-:mod:`lecture_utils.feedback` and name the usual slips.
+"""Checkers of the overfitting chapter (slides 36-37): the design matrix with the
+columns ``1, x, ..., x^M`` and the MAP estimate under ``theta ~ N(0, prior_var I)``.
 
 >>> import numpy as np
 >>> print(check_design_matrix(lambda x, degree: np.vander(x, degree + 1)))
@@ -17,13 +10,13 @@ Not yet: design_matrix, case 1 of 4: the columns are in decreasing order x^M, ..
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 
 import numpy as np
 
 from .. import regression
-from ..feedback import Feedback, Kind, check_function
+from ..feedback import Feedback, Kind
+from . import _check, _with_note
 
 __all__ = ["check_design_matrix", "check_map_estimate"]
 
@@ -33,31 +26,38 @@ def _powers(x: np.ndarray, first: int, last: int) -> np.ndarray:
     return np.asarray(x, dtype=float)[:, None] ** np.arange(first, last + 1)
 
 
-def check_design_matrix(function: Callable, *, time_limit: float = 10.0) -> Feedback:
-    """Check ``function(x, degree) -> Phi``, ``Phi[i, k] = x_i^k``, shape (N, M + 1).
+_DESIGN_MISTAKES = {
+    "the columns are in decreasing order x^M, ..., 1 (np.vander's default). The "
+    "lecture's order is 1, x, ..., x^M: pass "
+    "increasing=True.": lambda x, m: _powers(x, 0, m)[:, ::-1],
+    "the column of ones is missing: degree M has the M + 1 columns 1, x, ..., "
+    "x^M; the ones carry the offset theta_0.": lambda x, m: _powers(x, 1, m),
+    "the last power is missing: degree M needs x^0, ..., x^M, i.e. "
+    "range(degree + 1).": lambda x, m: _powers(x, 0, m - 1),
+    "one power too many: degree M has the M + 1 columns x^0, ..., x^M.": lambda x, m: (
+        _powers(x, 0, m + 1)
+    ),
+    "column k is k * x; it should be x to the power k (x ** k).": lambda x, m: (
+        np.asarray(x, dtype=float)[:, None] * np.arange(m + 1)
+    ),
+}
 
-    The cases have degrees 3, 1, 5 and 0. Known mistakes: decreasing column
-    order, no column of ones, one power too few or too many, ``k * x`` for
-    ``x^k``. ``time_limit`` is in seconds per case.
-    """
+
+def check_design_matrix(function: Callable, *, time_limit: float = 10.0) -> Feedback:
+    """Check ``function(x, degree) -> Phi``, ``Phi[i, k] = x_i^k``, shape (N, M + 1),
+    for the degrees 3, 1, 5 and 0. Names decreasing column order, no column of
+    ones, one power too few or too many, ``k * x`` for ``x^k``."""
     x = np.array([-4.5, -2.0, -0.5, 0.0, 1.5, 3.0, 5.0])
     cases = [(x, 3), (x, 1), (x[:4], 5), (x, 0)]
-    mistakes = {
-        "the columns are in decreasing order x^M, ..., 1 (np.vander's default). The "
-        "lecture's order is 1, x, ..., x^M: pass increasing=True.":
-            lambda x, m: _powers(x, 0, m)[:, ::-1],
-        "the column of ones is missing: degree M has the M + 1 columns 1, x, ..., "
-        "x^M; the ones carry the offset theta_0.": lambda x, m: _powers(x, 1, m),
-        "the last power is missing: degree M needs x^0, ..., x^M, i.e. "
-        "range(degree + 1).": lambda x, m: _powers(x, 0, m - 1),
-        "one power too many: degree M has the M + 1 columns x^0, ..., x^M.":
-            lambda x, m: _powers(x, 0, m + 1),
-        "column k is k * x; it should be x to the power k (x ** k).":
-            lambda x, m: np.asarray(x, dtype=float)[:, None] * np.arange(m + 1),
-    }
-    return check_function(function, regression.polynomial_features, cases,
-                          name="design_matrix", mistakes=mistakes, rtol=1e-9,
-                          time_limit=time_limit)
+    return _check(
+        function,
+        regression.polynomial_features,
+        cases,
+        _DESIGN_MISTAKES,
+        time_limit,
+        name="design_matrix",
+        rtol=1e-9,
+    )
 
 
 def _ridge(lam_of: Callable[[float, float], float], penalise_bias: bool = True):
@@ -74,6 +74,28 @@ def _ridge(lam_of: Callable[[float, float], float], penalise_bias: bool = True):
     return wrong
 
 
+def _map(Phi: np.ndarray, y: np.ndarray, nv: float, pv: float) -> np.ndarray:
+    return regression.fit_map(Phi, y, noise_var=nv, prior_var=pv)
+
+
+_MAP_MISTAKES = {
+    "this is the MAP estimate for lam = prior_var / noise_var: upside down. "
+    "Multiply the negative log-posterior by 2 noise_var: lam = noise_var / "
+    "prior_var.": _ridge(lambda nv, pv: pv / nv),
+    "this is the MAP estimate for lam = sqrt(noise_var / prior_var), a ratio "
+    "of standard deviations; both arguments are variances "
+    "already.": _ridge(lambda nv, pv: np.sqrt(nv / pv)),
+    "this is the MAP estimate for lam = 2 noise_var / prior_var: both terms "
+    "of the log-posterior carry the same 1/2.": _ridge(lambda nv, pv: 2 * nv / pv),
+    "this is the MAP estimate for lam = noise_var / (2 prior_var): both terms "
+    "of the log-posterior carry the same 1/2.": _ridge(lambda nv, pv: nv / pv / 2),
+    "this is the maximum likelihood estimate: the prior is missing. Add lam I, "
+    "lam = noise_var / prior_var, to Phi^T Phi (or stack sqrt(lam) I under "
+    "Phi).": lambda Phi, y, nv, pv: np.linalg.lstsq(Phi, y, rcond=None)[0],
+    "theta_0 is left out of the penalty, a common variant of ridge regression; "
+    "the lecture's prior N(0, prior_var I) covers every "
+    "coefficient.": _ridge(lambda nv, pv: nv / pv, penalise_bias=False),
+}
 _UNDER = (
     "Case 3 has fewer points than parameters: Phi^T Phi is singular there, "
     "Phi^T Phi + lam I is not. Is lam missing?"
@@ -96,30 +118,8 @@ def check_map_estimate(function: Callable, *, time_limit: float = 10.0) -> Feedb
         (rng.standard_normal((6, 3)), rng.standard_normal(6), 2.0, 0.5),
         (Phi[:3], y[:3], 0.04, 1.0),
     ]
-
-    def reference(Phi: np.ndarray, y: np.ndarray, nv: float, pv: float) -> np.ndarray:
-        return regression.fit_map(Phi, y, noise_var=nv, prior_var=pv)
-
-    mistakes = {
-        "this is the MAP estimate for lam = prior_var / noise_var: upside down. "
-        "Multiply the negative log-posterior by 2 noise_var: lam = noise_var / "
-        "prior_var.": _ridge(lambda nv, pv: pv / nv),
-        "this is the MAP estimate for lam = sqrt(noise_var / prior_var), a ratio "
-        "of standard deviations; both arguments are variances already.":
-            _ridge(lambda nv, pv: np.sqrt(nv / pv)),
-        "this is the MAP estimate for lam = 2 noise_var / prior_var: both terms "
-        "of the log-posterior carry the same 1/2.": _ridge(lambda nv, pv: 2 * nv / pv),
-        "this is the MAP estimate for lam = noise_var / (2 prior_var): both terms "
-        "of the log-posterior carry the same 1/2.": _ridge(lambda nv, pv: nv / pv / 2),
-        "this is the maximum likelihood estimate: the prior is missing. Add lam I, "
-        "lam = noise_var / prior_var, to Phi^T Phi (or stack sqrt(lam) I under Phi).":
-            lambda Phi, y, nv, pv: np.linalg.lstsq(Phi, y, rcond=None)[0],
-        "theta_0 is left out of the penalty, a common variant of ridge regression; "
-        "the lecture's prior N(0, prior_var I) covers every coefficient.":
-            _ridge(lambda nv, pv: nv / pv, penalise_bias=False),
-    }
-    feedback = check_function(function, reference, cases, name="map_estimate",
-                              mistakes=mistakes, rtol=1e-7, time_limit=time_limit)
-    if feedback.kind is Kind.EXCEPTION and feedback.case == 3:
-        return dataclasses.replace(feedback, notes=(*feedback.notes, _UNDER))
-    return feedback
+    feedback = _check(
+        function, _map, cases, _MAP_MISTAKES, time_limit, name="map_estimate", rtol=1e-7
+    )
+    under = feedback.kind is Kind.EXCEPTION and feedback.case == 3
+    return _with_note(feedback, _UNDER, under)
