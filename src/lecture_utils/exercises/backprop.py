@@ -1,12 +1,5 @@
 """Checkers of the backpropagation chapter: the homework's stable logsumexp and
-softmax, the affine layer's backward pass and a two-layer network by hand.
-
->>> import numpy as np
->>> def naive(x):
-...     return np.log(np.sum(np.exp(x)))
->>> check_logsumexp(naive).kind
-<Kind.NON_FINITE: 'non-finite'>
-"""
+softmax, the affine layer's backward pass and a two-layer network by hand."""
 
 from __future__ import annotations
 
@@ -68,8 +61,7 @@ def check_softmax(function: Callable, *, time_limit: float = 10.0) -> Feedback:
 
 
 def _affine(d_out, x, W, b, d_b=np.sum, square_d_x=False) -> tuple:
-    """``(d_x, d_W, d_b)``, or a known mistake: a mean for the sum of ``d_b``,
-    ``d_out @ W`` for ``d_x`` (where ``W`` is square, else None)."""
+    """(d_x, d_W, d_b), or a mistake: d_b a mean, d_x = d_out @ W (W square)."""
     d_x = d_out @ W.T
     if square_d_x:
         d_x = d_out @ W if len(W) == W.shape[1] else None

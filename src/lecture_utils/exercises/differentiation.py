@@ -1,16 +1,5 @@
 """Checkers of the differentiation chapter (slides 13-27). A derivative has the
-shape (shape of the target) + (shape of the parameter): a gradient is a row.
-
->>> import numpy as np
->>> def grad_f(x):
-...     x1, x2 = x
-...     c = np.cos(x1 * x2)
-...     return np.array([2 * x1 * x2 + x2 * c, x1**2 + x1 * c])
->>> check_row_gradient(grad_f).kind
-<Kind.SHAPE: 'shape'>
->>> print(check_row_gradient(lambda x: grad_f(x).reshape(1, 2), name="grad_f"))
-Correct: grad_f gives the reference result on all 3 test cases.
-"""
+shape (shape of the target) + (shape of the parameter): a gradient is a row."""
 
 from __future__ import annotations
 
@@ -25,8 +14,7 @@ __all__ = ["check_jacobian", "check_loss_gradient_wrt_A", "check_row_gradient"]
 
 
 def _points(dim: int, seed: int) -> list[tuple[np.ndarray]]:
-    """Distinct, non-symmetric points: swapped entries, a missing inner
-    derivative or a transpose all change the numbers visibly."""
+    """Three distinct, non-symmetric points: every mistake changes the numbers."""
     rng = np.random.default_rng(seed)
     signs = rng.choice([-1.0, 1.0], size=(3, dim))
     return [(rng.uniform(0.3, 1.7, size=dim) * s,) for s in signs]

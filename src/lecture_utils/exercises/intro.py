@@ -1,12 +1,4 @@
-"""Checkers of the introduction (slides 6-9).
-
->>> import numpy as np
->>> print(check_layer_forward(lambda A, b, x: A @ x + b))
-Not yet: layer, case 1 of 3: sigma is missing: you return z = Ax + b; apply
-  np.tanh to it.
->>> check_layer_forward(lambda A, b, x: np.tanh(A @ x + b)).passed
-True
-"""
+"""Checkers of the introduction (slides 6-9)."""
 
 from __future__ import annotations
 

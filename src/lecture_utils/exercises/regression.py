@@ -1,12 +1,5 @@
 """Checkers of the overfitting chapter (slides 36-37): the design matrix with the
-columns ``1, x, ..., x^M`` and the MAP estimate under ``theta ~ N(0, prior_var I)``.
-
->>> import numpy as np
->>> print(check_design_matrix(lambda x, degree: np.vander(x, degree + 1)))
-Not yet: design_matrix, case 1 of 4: the columns are in decreasing order x^M, ...,
-  1 (np.vander's default). The lecture's order is 1, x, ..., x^M: pass
-  increasing=True.
-"""
+columns ``1, x, ..., x^M`` and the MAP estimate under ``theta ~ N(0, prior_var I)``."""
 
 from __future__ import annotations
 

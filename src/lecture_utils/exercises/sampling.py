@@ -1,11 +1,4 @@
-"""Checkers of the sampling chapter (slides 45, 51-52).
-
->>> import numpy as np
->>> def inverse_cdf(p, u):
-...     return np.searchsorted(np.cumsum(p), u)
->>> check_inverse_cdf(inverse_cdf).kind
-<Kind.MISTAKE: 'known mistake'>
-"""
+"""Checkers of the sampling chapter (slides 45, 51-52)."""
 
 from __future__ import annotations
 

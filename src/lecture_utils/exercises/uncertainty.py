@@ -1,11 +1,4 @@
-"""Checkers of the chapter on uncertainty (slides 6, 41, 44).
-
->>> import numpy as np
->>> def mc(values):  # the spread of f, not the error of its mean
-...     return values.mean(axis=0), values.std(axis=0, ddof=1)
->>> check_mc_estimate(mc).kind
-<Kind.MISTAKE: 'known mistake'>
-"""
+"""Checkers of the chapter on uncertainty (slides 6, 41, 44)."""
 
 from __future__ import annotations
 
