@@ -54,13 +54,7 @@ class GradientCheckError(AssertionError):
 
 def default_step(x: object, scheme: Scheme = "central") -> np.ndarray:
     """The default step ``eps**p * max(1, |x|)``, entrywise (see the module notes):
-    ``p = 1/3`` for the central quotient and ``p = 1/2`` for the forward one.
-
-    >>> print(f"{float(default_step(0.5)):.2e} {float(default_step(100.0)):.2e}")
-    6.06e-06 6.06e-04
-    >>> print(f"{float(default_step(0.5, 'forward')):.2e}")
-    1.49e-08
-    """
+    ``p = 1/3`` for the central quotient and ``p = 1/2`` for the forward one."""
     x = as_array(x, "default_step", "x")
     power = _POWER[check_choice(scheme, tuple(_POWER), "default_step", "scheme")]
     return EPS**power * np.maximum(1.0, np.abs(x))

@@ -124,12 +124,9 @@ _TWO_LAYER_MISTAKES = {
 def check_two_layer_backprop(
     function: Callable, *, time_limit: float = 10.0
 ) -> Feedback:
-    """Check ``function(x, y, A0, b0, A1, b1) -> (dA0, db0, dA1, db1)``.
-
-    The network is ``f = A1 tanh(A0 x + b0) + b1`` on a batch of rows ``x
-    [B, n0]``, ``y [B, n2]``, with ``A0 [n1, n0]``, ``A1 [n2, n1]`` and the loss
-    ``L = 1/(2B) Σ_n ‖y_n − f_n‖²``. Names a missing ``(1 − f²)``, the derivative
-    taken at ``z`` instead of ``f`` and a missing ``1/B``.
+    """Check ``function(x, y, A0, b0, A1, b1) -> (dA0, db0, dA1, db1)`` for the
+    network ``f = A1 tanh(A0 x + b0) + b1`` on rows ``x [B, n0]``, ``y [B, n2]``,
+    ``A0 [n1, n0]``, ``A1 [n2, n1]`` and the loss ``L = 1/(2B) Σ_n ‖y_n − f_n‖²``.
     """
     rng = np.random.default_rng(34)
     sizes = [(5, 3, 4, 2), (1, 2, 3, 1), (3, 3, 3, 3)]

@@ -69,12 +69,7 @@ def _posterior_cases() -> list[tuple]:
 
 
 def check_posterior(posterior: Callable, *, time_limit: float = 10.0) -> Feedback:
-    """Check ``posterior(Phi, y, noise_var, prior_var) -> (mean (D,), cov (D, D))``.
-
-    Names the known mistakes: the prior covariance in place of its inverse,
-    swapped variances, no prior term, the mean without ``1/noise_var``, the
-    precision returned as the covariance.
-    """
+    """Check ``posterior(Phi, y, noise_var, prior_var) -> (mean (D,), cov (D, D))``."""
     cases, names = _posterior_cases(), ("mean", "cov")
     return _check(
         posterior,
@@ -131,11 +126,7 @@ def check_mc_predictive(
     mc_predictive_density: Callable, *, time_limit: float = 10.0
 ) -> Feedback:
     """Check ``mc_predictive_density(Phi_new, y_new, theta_samples, noise_var)``,
-    the Monte Carlo predictive density at each test point, shape (M,).
-
-    Names the known mistakes: a geometric mean or the average log-density, the
-    plug-in average sample, a sum, noise_var used as a standard deviation.
-    """
+    the Monte Carlo predictive density at each test point, shape (M,)."""
     cases = _mc_cases()
     return _check(
         mc_predictive_density, _mc_predictive, cases, _MC_MISTAKES, time_limit

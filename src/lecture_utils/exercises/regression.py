@@ -38,8 +38,7 @@ _DESIGN_MISTAKES = {
 
 def check_design_matrix(function: Callable, *, time_limit: float = 10.0) -> Feedback:
     """Check ``function(x, degree) -> Phi``, ``Phi[i, k] = x_i^k``, shape (N, M + 1),
-    for the degrees 3, 1, 5 and 0. Names decreasing column order, no column of
-    ones, one power too few or too many, ``k * x`` for ``x^k``."""
+    for the degrees 3, 1, 5 and 0."""
     x = np.array([-4.5, -2.0, -0.5, 0.0, 1.5, 3.0, 5.0])
     cases = [(x, 3), (x, 1), (x[:4], 5), (x, 0)]
     return _check(
@@ -96,13 +95,9 @@ _UNDER = (
 
 
 def check_map_estimate(function: Callable, *, time_limit: float = 10.0) -> Feedback:
-    """Check ``function(Phi, y, noise_var, prior_var) -> theta_MAP``, shape (D,).
-
-    ``theta_MAP`` minimises ``||y - Phi theta||^2 / (2 noise_var) + ||theta||^2 /
-    (2 prior_var)``. Case 3 has fewer points than parameters. Known mistakes: the
-    ridge strength upside down, a ratio of standard deviations, off by 2 either
-    way, no prior at all, theta_0 left out of the penalty.
-    """
+    """Check ``function(Phi, y, noise_var, prior_var) -> theta_MAP``, shape (D,),
+    minimising ``||y - Phi theta||^2 / (2 noise_var) + ||theta||^2 / (2 prior_var)``;
+    case 3 has fewer points than parameters."""
     rng = np.random.default_rng(0)
     x, y = regression.make_lecture_data(12, rng=1)
     Phi = regression.polynomial_features(x, 3, scale=5.0)
