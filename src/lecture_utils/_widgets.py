@@ -17,14 +17,12 @@ import matplotlib.pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .interactive import _format_value as _label
+
 # Pixels per displayed pixel. 1, like the book's pre-rendered frames (72 dpi): twice
 # the pixels ("retina") would make a step about 1.5 times slower.
 _SCALE = 1
 _CACHED_FRAMES = 64  # PNGs kept: going back to a frame shown before is instant
-
-
-def _label(value: object) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 class _Frames:

@@ -110,19 +110,6 @@ def diagnose(
     reported. The verdict is the first finding of: no result, wrong type,
     complex, non-finite, shape (transposed, reshaped, missing batch sum),
     correct, transposed square matrix, sign, constant factor, other values.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> want = np.array([[1.0, 2.0], [3.0, 4.0]])
-    >>> print(diagnose(want.T, want, name="dL/dW"))
-    Not yet: dL/dW has the right shape (2, 2) but is the transpose of the expected
-      matrix.
-    >>> print(diagnose(2 * want, want, factor_hints={2.0: "Is the 1/2 missing?"}))
-    Not yet: every entry of your result is 2 times the expected value. Is the 1/2
-      missing?
-    >>> diagnose(want + 5j, want).kind
-    <Kind.COMPLEX: 'complex'>
     """
     want = np.asarray(expected, dtype=float)
     if answer is None:

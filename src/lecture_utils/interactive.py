@@ -62,13 +62,10 @@ def _format_value(value: object) -> str:
 
 @dataclasses.dataclass(repr=False, eq=False)
 class StaticFigure:
-    """Pre-rendered frames shown with HTML range sliders (``_repr_html_``).
-
-    ``names``, ``labels`` (the notation shown, e.g. ``"λ"``) and ``values`` of the
-    parameters; ``frames`` (base64 PNGs at twice the displayed ``size``, in
-    :func:`itertools.product` order) and their ``alts``; ``initial``, the index
-    of each slider's starting value.
-    """
+    """Pre-rendered ``frames`` (base64 PNGs at twice the displayed ``size``, in
+    :func:`itertools.product` order of the parameters' ``values``) and their
+    ``alts``, shown with HTML range sliders labelled ``labels`` (e.g. ``"λ"``;
+    default the ``names``) starting at the indices ``initial``."""
 
     names: list[str]
     values: list[list[object]]

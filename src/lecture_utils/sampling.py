@@ -117,10 +117,6 @@ def sample_discrete(p: object, size: int, *, rng: Rng = None) -> np.ndarray:
 
     Each draw is :func:`inverse_cdf` of :math:`u \\sim U(0, 1]` (slide 45), a
     binary search: the algorithm of ``rng.choice(K, size, p=p)``.
-
-    >>> x = sample_discrete([0.3, 0.2, 0.5], 100_000, rng=0)
-    >>> np.round(np.bincount(x) / x.size, 2)
-    array([0.3, 0.2, 0.5])
     """
     func = "sample_discrete"
     probs = v.as_probabilities(p, func, "p")

@@ -29,10 +29,8 @@ MAX_ENTRIES = 5 * 10**7  # of the (S, D) inputs and of the (S, E, E) products
 
 
 class Propagated(NamedTuple):
-    """Mean (E,) and covariance (E, E) of f(x), with Monte Carlo standard errors.
-
-    ``mean_se`` (E,) and ``cov_se`` (E, E) are None for linearisation.
-    """
+    """Mean (E,) and covariance (E, E) of f(x), with the Monte Carlo standard errors
+    ``mean_se`` (E,) and ``cov_se`` (E, E) (None for linearisation)."""
 
     mean: np.ndarray
     cov: np.ndarray
