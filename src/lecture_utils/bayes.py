@@ -33,11 +33,8 @@ _Rng = np.random.Generator | int | None
 
 @dataclass(frozen=True)
 class GaussianPosterior:
-    """Posterior ``N(mean, (RᵀR)⁻¹)`` over the weights, made by :func:`fit_posterior`.
-
-    ``mean`` (D,) is m (the MAP estimate); ``R`` (D, D) is upper triangular with a
-    positive diagonal and ``RᵀR = Λ``; ``noise_var`` = σ_n², ``prior_var`` = σ_p².
-    """
+    """Posterior ``N(mean, (RᵀR)⁻¹)`` from :func:`fit_posterior`: ``mean`` (D,) is m,
+    ``R`` (D, D) upper triangular with a positive diagonal, ``RᵀR = Λ``."""
 
     mean: np.ndarray
     R: np.ndarray

@@ -151,10 +151,8 @@ def _check_envelope(log_p, log_kq, k: float, z, func: str) -> None:
     _refuse(no_q, np.exp(log_kq), func, "q(z)", expected, ("z", z))
     if np.any(bad):
         i = int(np.argmax(bad))
-        got = (
-            f"log k q(z) = {log_kq[i]:.4g} < log p_tilde(z) = {log_p[i]:.4g} "
-            f"at z = {_show(z[i])}"
-        )
+        got = f"log k q(z) = {log_kq[i]:.4g} < log p_tilde(z) = {log_p[i]:.4g}"
+        got += f" at z = {_show(z[i])}"
         k_min = k * np.exp(log_p[i] - log_kq[i])
         fix = f"Use k >= {k_min:.4g} or a wider proposal."
         v.fail(func, "k", "so large that k q(z) >= p_tilde(z)", got, fix)

@@ -10,8 +10,6 @@ Gaussian with mean :math:`f(\\mu)` and covariance :math:`J\\Sigma J^\\top`: exac
 for affine f, but blind to curvature. To second order
 :math:`\\mathbb E[f_i(x)] \\approx f_i(\\mu) + \\tfrac12\\operatorname{tr}(H_i\\Sigma)`
 (:math:`H_i` the Hessian of :math:`f_i`): a shift linearisation misses.
-
-``f`` maps (S, D) inputs to (S, E) outputs row by row; ``jacobian`` one (D,) input.
 """
 
 from __future__ import annotations

@@ -70,14 +70,9 @@ def _posterior_cases() -> list[tuple]:
 
 def check_posterior(posterior: Callable, *, time_limit: float = 10.0) -> Feedback:
     """Check ``posterior(Phi, y, noise_var, prior_var) -> (mean (D,), cov (D, D))``."""
-    cases, names = _posterior_cases(), ("mean", "cov")
+    cases, mistakes = _posterior_cases(), _POSTERIOR_MISTAKES
     return _check(
-        posterior,
-        _posterior,
-        cases,
-        _POSTERIOR_MISTAKES,
-        time_limit,
-        output_names=names,
+        posterior, _posterior, cases, mistakes, time_limit, output_names=("mean", "cov")
     )
 
 

@@ -41,14 +41,9 @@ def check_design_matrix(function: Callable, *, time_limit: float = 10.0) -> Feed
     for the degrees 3, 1, 5 and 0."""
     x = np.array([-4.5, -2.0, -0.5, 0.0, 1.5, 3.0, 5.0])
     cases = [(x, 3), (x, 1), (x[:4], 5), (x, 0)]
+    reference, name = regression.polynomial_features, "design_matrix"
     return _check(
-        function,
-        regression.polynomial_features,
-        cases,
-        _DESIGN_MISTAKES,
-        time_limit,
-        name="design_matrix",
-        rtol=1e-9,
+        function, reference, cases, _DESIGN_MISTAKES, time_limit, name=name, rtol=1e-9
     )
 
 
