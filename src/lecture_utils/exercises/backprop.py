@@ -61,7 +61,7 @@ def check_softmax(function: Callable, *, time_limit: float = 10.0) -> Feedback:
 
 
 def _affine(d_out, x, W, b, d_b=np.sum, square_d_x=False) -> tuple:
-    """(d_x, d_W, d_b), or a mistake: d_b a mean, d_x = d_out @ W (W square)."""
+    """The gradients (d_x, d_W, d_b), or a mistake in d_b or (for square W) d_x."""
     d_x = d_out @ W.T
     if square_d_x:
         d_x = d_out @ W if len(W) == W.shape[1] else None
