@@ -125,6 +125,15 @@ def test_correct_function() -> None:
     )
 
 
+def test_a_matrix_for_a_matrix_vector_product_is_a_shape_error() -> None:
+    A, x = np.arange(6.0).reshape(2, 3), np.array([1.0, 0.0, -1.0])
+    feedback = check_function(lambda A, x: A.T, matvec, [(A, x)], name="f")
+    assert feedback.kind is Kind.SHAPE and feedback.factor is None
+    assert feedback.message == (
+        "f, case 1 of 1: your result has shape (3, 2) but should have shape (2,)."
+    )
+
+
 def test_wrong_case_is_numbered_and_named() -> None:
     def learner(A: np.ndarray, x: np.ndarray) -> np.ndarray:
         return A @ x if x[0] != CASES[1][1][0] else -(A @ x)

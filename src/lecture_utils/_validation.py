@@ -174,10 +174,9 @@ def call(
     finite: bool = True,
     fix: str = "",
 ) -> np.ndarray:
-    """``f(*args)`` for a function the user passed in, checked by :func:`as_array`
-    (complex values are refused, not silently cut to their real part). Messages
-    end with ``fix``, by default "Check the function passed as <name>."
-    """
+    """``f(*args)``, checked by :func:`as_array` (complex values are refused, not cut
+    to their real part); messages end with ``fix`` (by default, "Check the function
+    passed as <name>.")."""
     out = f(*args)
     try:
         return as_array(

@@ -1,20 +1,11 @@
 """The live rendering of :func:`lecture_utils.interactive.interactive_figure`.
 
-Used when a Jupyter server runs the kernel (JupyterLab, Notebook 7): one
-``ipywidgets`` slider per parameter, labelled with ``labels``, above an
-``ipywidgets.Image`` that shows the figure.
-
-The figure is made once. A slider step clears its axes, calls ``draw`` on them
-again, renders the figure with Agg and sends the PNG to the Image widget. It
-does not build a new figure, run the inline backend or clear an output area,
-which is what made a step slow. The layout (constrained layout of the book
-style) is computed for the first frame and then kept, so the axes do not jump
-between frames and a step skips the layout pass. Like the static frames
-of the book, a frame is a function of the slider values: the PNGs of the last
-frames shown are kept, so going back to one is instant.
-
-``draw`` draws on the Axes it is given. Axes it adds (a colorbar, ``twinx``)
-and figure-level legends and texts are removed before the next frame.
+Under a Jupyter server, ``ipywidgets`` sliders sit above an ``ipywidgets.Image``.
+The figure is made once: a step clears its axes, calls ``draw`` again and sends
+the PNG rendered by Agg to the Image, with no new figure, inline backend or
+cleared output (what made a step slow). The first frame's layout is kept, so the
+axes do not jump, and recent frames are cached. Axes that ``draw`` adds (a
+colorbar, ``twinx``) and figure-level legends and texts go before the next frame.
 """
 
 from __future__ import annotations
@@ -26,14 +17,12 @@ import matplotlib.pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .interactive import _format_value as _label
+
 # Pixels per displayed pixel. 1, like the book's pre-rendered frames (72 dpi): twice
 # the pixels ("retina") would make a step about 1.5 times slower.
 _SCALE = 1
 _CACHED_FRAMES = 64  # PNGs kept: going back to a frame shown before is instant
-
-
-def _label(value: object) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 class _Frames:
@@ -86,29 +75,12 @@ def live_figure(
     labels: Mapping[str, str] | None = None,
     alt: str | None = None,
 ) -> object:
-    """Return an ``ipywidgets.interactive``: sliders above the redrawn figure.
-
-    Parameters
-    ----------
-    draw : callable
-        ``draw(ax, **values)`` draws one frame.
-    params : dict of str to sequence
-        The values of each parameter, one ``SelectionSlider`` each.
-    start : sequence of int
-        Index of each slider's starting value.
-    new_axes : callable
-        Returns ``(fig, ax)``; called once.
-    labels : mapping of str to str, optional
-        Slider label of a parameter (default: its name).
-    alt : str, optional
-        Alternative text template, formatted with each frame's values; shown
-        as the image's tooltip (the Image widget has no ``alt``).
-
-    Returns
-    -------
-    ipywidgets.interactive
-        Its children: the sliders, the ``Image``, and the ``Output`` where a
-        failing ``draw`` shows its traceback.
+    """An ``ipywidgets.interactive``: one ``SelectionSlider`` per parameter of
+    ``params``, at the indices ``start``, labelled by ``labels`` (default the
+    names), above the ``Image`` of ``draw(ax, **values)`` on the ``(fig, ax)``
+    that ``new_axes()`` makes once, then the ``Output`` where a failing ``draw``
+    shows its traceback. ``alt``, a template formatted with each frame's values,
+    is the image's tooltip (the Image widget has no alt).
     """
     import ipywidgets
 

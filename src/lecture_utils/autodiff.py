@@ -8,11 +8,6 @@ mode (:class:`Dual`) carries a tangent next to each value: one pass gives a
 Jacobian-vector product (JVP). ``op_count`` counts the operations evaluated
 (``"primitive"``) and the products local derivative x tangent or x upstream
 gradient (``"chain"``).
-
->>> a, b = Var(2.0), Var(3.0)
->>> (a * b + a.tanh()).backward()
->>> round(a.grad, 6), b.grad  # b + (1 - tanh(a)^2), a
-(3.070651, 2.0)
 """
 
 from __future__ import annotations

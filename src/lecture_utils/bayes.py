@@ -17,16 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg, stats
 
-from ._validation import (
-    as_array,
-    as_callable,
-    as_int,
-    as_rng,
-    as_scalar,
-    call,
-    check_instance,
-    fail,
-)
+from . import _validation as v
 
 __all__ = [
     "GaussianPosterior", "fit_posterior", "gauss_legendre", "log_marginal_likelihood",
@@ -42,11 +33,8 @@ _Rng = np.random.Generator | int | None
 
 @dataclass(frozen=True)
 class GaussianPosterior:
-    """Posterior ``N(mean, (RᵀR)⁻¹)`` over the weights, made by :func:`fit_posterior`.
-
-    ``mean`` (D,) is m (the MAP estimate); ``R`` (D, D) is upper triangular with a
-    positive diagonal and ``RᵀR = Λ``; ``noise_var`` = σ_n², ``prior_var`` = σ_p².
-    """
+    """Posterior ``N(mean, (RᵀR)⁻¹)`` from :func:`fit_posterior`: ``mean`` (D,) is m,
+    ``R`` (D, D) upper triangular with a positive diagonal, ``RᵀR = Λ``."""
 
     mean: np.ndarray
     R: np.ndarray
@@ -56,33 +44,33 @@ class GaussianPosterior:
 
 def _check_posterior(posterior: object, func: str) -> GaussianPosterior:
     fix = "Create it with fit_posterior(Phi, y, noise_var=..., prior_var=...)."
-    check_instance(posterior, GaussianPosterior, func, "posterior", fix)
-    mean = as_array(posterior.mean, func, "posterior.mean", ndim=1)
-    R = as_array(posterior.R, func, "posterior.R", shape=(mean.size, mean.size))
+    v.check_instance(posterior, GaussianPosterior, func, "posterior", fix)
+    mean = v.as_array(posterior.mean, func, "posterior.mean", ndim=1)
+    R = v.as_array(posterior.R, func, "posterior.R", shape=(mean.size, mean.size))
     if np.any(np.tril(R, -1)) or not np.all(np.diag(R) > 0):
         want = "upper triangular with a positive diagonal"
-        fail(func, "posterior.R", want, "another matrix", fix)
-    nv = as_scalar(posterior.noise_var, func, "posterior.noise_var", positive=True)
-    pv = as_scalar(posterior.prior_var, func, "posterior.prior_var", positive=True)
+        v.fail(func, "posterior.R", want, "another matrix", fix)
+    nv = v.as_scalar(posterior.noise_var, func, "posterior.noise_var", positive=True)
+    pv = v.as_scalar(posterior.prior_var, func, "posterior.prior_var", positive=True)
     return GaussianPosterior(mean, R, nv, pv)
 
 
 def _check_data(Phi, y, noise_var, prior_var, func: str) -> tuple:
     """Phi (N, D), y (N,) and the two variances, checked."""
-    Phi = as_array(Phi, func, "Phi", ndim=2)
-    y = as_array(y, func, "y", shape=(Phi.shape[0],))
+    Phi = v.as_array(Phi, func, "Phi", ndim=2)
+    y = v.as_array(y, func, "y", shape=(Phi.shape[0],))
     if sum(Phi.shape) * max(Phi.shape) > _MAX_ENTRIES:  # [Φ; I] or ΦΦᵀ
         want = f"small: (N + D) max(N, D) <= {_MAX_ENTRIES:,}"
-        fail(func, "Phi", want, f"shape {Phi.shape}")
-    noise_var = as_scalar(noise_var, func, "noise_var", positive=True)
-    return Phi, y, noise_var, as_scalar(prior_var, func, "prior_var", positive=True)
+        v.fail(func, "Phi", want, f"shape {Phi.shape}")
+    noise_var = v.as_scalar(noise_var, func, "noise_var", positive=True)
+    return Phi, y, noise_var, v.as_scalar(prior_var, func, "prior_var", positive=True)
 
 
 def _check_finite(func: str, name: str, *arrays: np.ndarray) -> None:
     """Stop where an array has overflowed."""
     if not all(np.all(np.isfinite(a)) for a in arrays):
         fix = "Rescale the data, e.g. divide y by its standard deviation."
-        fail(func, name, "within double precision", "an overflow to inf", fix)
+        v.fail(func, name, "within double precision", "an overflow to inf", fix)
 
 
 def fit_posterior(
@@ -127,8 +115,8 @@ def predictive(
     new observation ``y_*``, with ``include_noise=False`` that of ``φ(x_*)ᵀθ``.
     """
     post = _check_posterior(posterior, "predictive")
-    Phi_new = as_array(Phi_new, "predictive", "Phi_new", shape=(None, post.mean.size))
-    check_instance(include_noise, bool, "predictive", "include_noise")
+    Phi_new = v.as_array(Phi_new, "predictive", "Phi_new", shape=(None, post.mean.size))
+    v.check_instance(include_noise, bool, "predictive", "include_noise")
     mean, var = _predictive(post, Phi_new, "predictive")
     return mean, var + post.noise_var if include_noise else var
 
@@ -141,12 +129,12 @@ def predictive_interval(
     ``mean`` and ``var >= 0`` have shape (M,); returns ``lower, upper``, (M,).
     """
     func = "predictive_interval"
-    mean = as_array(mean, func, "mean", ndim=(0, 1))
-    var = as_array(var, func, "var", shape=mean.shape)
+    mean = v.as_array(mean, func, "mean", ndim=(0, 1))
+    var = v.as_array(var, func, "var", shape=mean.shape)
     if np.any(var < 0):
-        fail(func, "var", "non-negative", f"minimum {var.min():.3g}")
-    if not 0 < as_scalar(level, func, "level") < 1:
-        fail(func, "level", "in (0, 1)", repr(level), "E.g. 0.95 for 95%.")
+        v.fail(func, "var", "non-negative", f"minimum {var.min():.3g}")
+    if not 0 < v.as_scalar(level, func, "level") < 1:
+        v.fail(func, "level", "in (0, 1)", repr(level), "E.g. 0.95 for 95%.")
     half = stats.norm.ppf(0.5 + level / 2) * np.sqrt(var)
     return mean - half, mean + half
 
@@ -157,8 +145,8 @@ def log_predictive_density(
     """``log N(y_* | φ_*ᵀm, φ_*ᵀΛ⁻¹φ_* + σ_n²)``, Phi_new (M, D), y_new (M,) -> (M,)."""
     func = "log_predictive_density"
     post = _check_posterior(posterior, func)
-    Phi_new = as_array(Phi_new, func, "Phi_new", shape=(None, post.mean.size))
-    y_new = as_array(y_new, func, "y_new", shape=(Phi_new.shape[0],))
+    Phi_new = v.as_array(Phi_new, func, "Phi_new", shape=(None, post.mean.size))
+    y_new = v.as_array(y_new, func, "y_new", shape=(Phi_new.shape[0],))
     mean, var = _predictive(post, Phi_new, func)
     return stats.norm.logpdf(y_new, loc=mean, scale=np.sqrt(var + post.noise_var))
 
@@ -182,7 +170,7 @@ def log_marginal_likelihood(
         pass
     want = "scaled so that σ_n² I + σ_p² Phi Phi^T is positive definite in double "
     fix = "Scale the features, e.g. polynomial_features(x, M, scale=5)."
-    fail(func, "Phi", want + "precision", "a numerically singular covariance", fix)
+    v.fail(func, "Phi", want + "precision", "a numerically singular covariance", fix)
 
 
 def _draw(post: GaussianPosterior, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -198,8 +186,8 @@ def sample_posterior(
     func = "sample_posterior"
     post = _check_posterior(posterior, func)
     cap = _MAX_ENTRIES // max(post.mean.size, 1)
-    n = as_int(n_samples, func, "n_samples", minimum=1, maximum=cap)
-    return _draw(post, n, as_rng(rng, func))
+    n = v.as_int(n_samples, func, "n_samples", minimum=1, maximum=cap)
+    return _draw(post, n, v.as_rng(rng, func))
 
 
 def mc_predictive_density(
@@ -217,29 +205,29 @@ def mc_predictive_density(
     """
     func = "mc_predictive_density"
     post = _check_posterior(posterior, func)
-    Phi_new = as_array(Phi_new, func, "Phi_new", shape=(None, post.mean.size))
-    y_new = as_array(y_new, func, "y_new", shape=(Phi_new.shape[0],))
+    Phi_new = v.as_array(Phi_new, func, "Phi_new", shape=(None, post.mean.size))
+    y_new = v.as_array(y_new, func, "y_new", shape=(Phi_new.shape[0],))
     cap = _MAX_ENTRIES // max(post.mean.size, len(y_new), 1)
-    n = as_int(n_samples, func, "n_samples", minimum=2, maximum=cap)
-    theta = _draw(post, n, as_rng(rng, func))  # (S, D)
+    n = v.as_int(n_samples, func, "n_samples", minimum=2, maximum=cap)
+    theta = _draw(post, n, v.as_rng(rng, func))  # (S, D)
     dens = stats.norm.pdf(y_new, loc=theta @ Phi_new.T, scale=np.sqrt(post.noise_var))
     return dens.mean(axis=0), dens.std(axis=0, ddof=1) / np.sqrt(n)
 
 
 def _grid(func: str, lower, upper, n_nodes, name: str, ndim=(0, 1)) -> tuple:
     """Gauss-Legendre points (P, d) and weights (P,) on a box, n_nodes per axis."""
-    lower = np.atleast_1d(as_array(lower, func, "lower", ndim=ndim))
-    upper = np.atleast_1d(as_array(upper, func, "upper", ndim=ndim))
+    lower = np.atleast_1d(v.as_array(lower, func, "lower", ndim=ndim))
+    upper = np.atleast_1d(v.as_array(upper, func, "upper", ndim=ndim))
     if lower.shape != upper.shape or lower.size == 0 or np.any(upper <= lower):
         got = f"lower = {lower}, upper = {upper}"
-        fail(func, "upper", "greater than lower, entry by entry", got)
-    n = as_int(n_nodes, func, name, minimum=1, maximum=_MAX_NODES)
+        v.fail(func, "upper", "greater than lower, entry by entry", got)
+    n = v.as_int(n_nodes, func, name, minimum=1, maximum=_MAX_NODES)
     d, P = lower.size, n**lower.size
     floats = (3 * d + 2) * P  # meshgrids 2 d P, points d P, weights P, f P
     if floats > _MAX_ENTRIES:
         got = f"{n}**{d} points, {floats:.3g} floats"
         fix = "A grid costs n**d evaluations: use Monte Carlo in many dimensions."
-        fail(func, f"{name}**d", f"at most {_MAX_ENTRIES:,} floats of grid", got, fix)
+        v.fail(func, f"{name}**d", f"at most {_MAX_ENTRIES:,} floats of grid", got, fix)
     t, w = np.polynomial.legendre.leggauss(n)  # nodes and weights on [-1, 1]
     half, mid = (upper - lower) / 2, (upper + lower) / 2
     points = np.meshgrid(*(mid + half * t[:, np.newaxis]).T, indexing="ij")
@@ -257,7 +245,7 @@ def gauss_legendre(
     """
     func = "gauss_legendre"
     x, w = _grid(func, lower, upper, n_points, "n_points", ndim=0)
-    values = call(as_callable(f, func, "f"), (x[:, 0],), func, "f", shape=w.shape)
+    values = v.call(v.as_callable(f, func, "f"), (x[:, 0],), func, "f", shape=w.shape)
     return float(w @ values)
 
 
@@ -271,7 +259,8 @@ def tensor_grid_integrate(
     """
     func = "tensor_grid_integrate"
     points, weights = _grid(func, lower, upper, n_per_dim, "n_per_dim")
-    values = call(as_callable(f, func, "f"), (points,), func, "f", shape=weights.shape)
+    f = v.as_callable(f, func, "f")
+    values = v.call(f, (points,), func, "f", shape=weights.shape)
     return float(weights @ values)
 
 
@@ -286,10 +275,11 @@ def quadrature_moments(
     """
     func = "quadrature_moments"
     points, weights = _grid(func, lower, upper, n_per_dim, "n_per_dim")
-    p = call(as_callable(pdf, func, "pdf"), (points,), func, "pdf", shape=weights.shape)
+    pdf = v.as_callable(pdf, func, "pdf")
+    p = v.call(pdf, (points,), func, "pdf", shape=weights.shape)
     if np.any(p < 0) or not np.sum(p) > 0:
         want = "a density, >= 0 and positive somewhere in the box"
-        fail(func, "pdf", want, f"values from {p.min():.3g} to {p.max():.3g}")
+        v.fail(func, "pdf", want, f"values from {p.min():.3g} to {p.max():.3g}")
     mass = weights * p  # the probability each grid point stands for
     cov = np.cov(points, rowvar=False, aweights=mass, bias=True)
     return np.average(points, axis=0, weights=mass), np.atleast_2d(cov)
@@ -301,9 +291,9 @@ def mc_moments(samples: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     ``samples`` holds one draw ``x^(s) ~ p(x)`` per row, shape (S,) or (S, d)
     with S >= 2; the covariance is :func:`numpy.cov` (divisor S − 1).
     """
-    x = as_array(samples, "mc_moments", "samples", ndim=(1, 2))
+    x = v.as_array(samples, "mc_moments", "samples", ndim=(1, 2))
     if len(x) < 2:
-        fail("mc_moments", "samples", "at least 2 draws (rows)", f"shape {x.shape}")
+        v.fail("mc_moments", "samples", "at least 2 draws (rows)", f"shape {x.shape}")
     x = x.reshape(len(x), -1)
     cov = np.atleast_2d(np.cov(x, rowvar=False))
     return x.mean(axis=0), cov, np.sqrt(np.diag(cov) / len(x))

@@ -54,13 +54,7 @@ class GradientCheckError(AssertionError):
 
 def default_step(x: object, scheme: Scheme = "central") -> np.ndarray:
     """The default step ``eps**p * max(1, |x|)``, entrywise (see the module notes):
-    ``p = 1/3`` for the central quotient and ``p = 1/2`` for the forward one.
-
-    >>> print(f"{float(default_step(0.5)):.2e} {float(default_step(100.0)):.2e}")
-    6.06e-06 6.06e-04
-    >>> print(f"{float(default_step(0.5, 'forward')):.2e}")
-    1.49e-08
-    """
+    ``p = 1/3`` for the central quotient and ``p = 1/2`` for the forward one."""
     x = as_array(x, "default_step", "x")
     power = _POWER[check_choice(scheme, tuple(_POWER), "default_step", "scheme")]
     return EPS**power * np.maximum(1.0, np.abs(x))
@@ -143,20 +137,12 @@ def numerical_jacobian(
 ) -> np.ndarray:
     """The derivative of any array function by central differences (slides 16-25).
 
-    Parameters
-    ----------
-    f, x : callable, array_like
-        A function of an array shaped like ``x`` returning real numbers of one
-        fixed shape; the point, finite reals of any shape ``S``.
-    h : float or array_like, optional
-        One step ``> 0`` or one per entry of ``x``; default :func:`default_step`.
-
-    Returns
-    -------
-    numpy.ndarray, shape ``np.shape(f(x)) + S``
-        ``J[i..., j...] = d f[i...] / d x[j...]``, "targets x parameters":
-        ``f: R^N -> R^M`` gives ``M x N``, ``f: R^(M x N) -> R^(P x Q)`` gives
-        ``P x Q x M x N``. Each ``x_j`` in turn moves by ``+-h_j``.
+    ``f`` takes an array shaped like ``x`` (finite reals of any shape ``S``) and
+    returns real numbers of one fixed shape; ``h`` is one step ``> 0`` or one per
+    entry of ``x`` (default :func:`default_step`), and each ``x_j`` in turn moves
+    by ``+-h_j``. Returns ``J[i..., j...] = d f[i...] / d x[j...]``, of shape
+    ``np.shape(f(x)) + S``, "targets x parameters": ``f: R^N -> R^M`` gives
+    ``M x N``, ``f: R^(M x N) -> R^(P x Q)`` gives ``P x Q x M x N``.
 
     >>> numerical_jacobian(lambda X: X.T @ X, np.ones((3, 2))).shape
     (2, 2, 3, 2)
@@ -172,9 +158,6 @@ def relative_error(a: object, b: object, *, floor: float = 1.0) -> np.ndarray:
 
     Entries smaller than ``floor`` are compared absolutely, since the finite
     difference of a derivative that is exactly 0 is not exactly 0.
-
-    >>> print(relative_error([100.0, 0.0, 1e-3], [101.0, 1e-12, 2e-3]))
-    [9.9e-03 1.0e-12 1.0e-03]
     """
     a = as_array(a, "relative_error", "a")
     b = as_array(b, "relative_error", "b", shape=a.shape)
@@ -192,25 +175,15 @@ def check_gradient(
 ) -> float:
     """Check an analytic derivative against :func:`numerical_jacobian`.
 
-    Parameters
-    ----------
-    f, x, h : callable, array_like, optional
-        The function, the point and the step(s), as for :func:`numerical_jacobian`.
-    grad : callable or array_like
-        The derivative at ``x`` (or a function returning it) of shape
-        ``np.shape(f(x)) + np.shape(x)``, or of the lecture's shape, where a
-        scalar counts as a vector of length 1: the row ``(1, N)`` for a scalar
-        ``f`` of ``x`` (N,), the column ``(M, 1)`` for ``f`` (M,) of a scalar.
-    tol : float, default 1e-6
-        Relative tolerance, plus the round-off of the finite difference (module
-        notes).
-
-    Returns
-    -------
-    float
-        The largest :func:`relative_error` of an entry (it may exceed ``tol``
-        where the round-off of the finite difference is larger). When the two
-        derivatives disagree, :class:`GradientCheckError` says how.
+    ``f``, ``x`` and the step(s) ``h`` are as for :func:`numerical_jacobian`.
+    ``grad`` is the derivative at ``x`` (or a function returning it) of shape
+    ``np.shape(f(x)) + np.shape(x)``, or of the lecture's shape, where a scalar
+    counts as a vector of length 1: the row ``(1, N)`` for a scalar ``f`` of
+    ``x`` (N,), the column ``(M, 1)`` for ``f`` (M,) of a scalar. ``tol`` is the
+    relative tolerance, plus the round-off of the finite difference (module
+    notes). Returns the largest :func:`relative_error` of an entry (above ``tol``
+    where that round-off is larger); :class:`GradientCheckError` says how the
+    two derivatives disagree.
 
     Examples
     --------

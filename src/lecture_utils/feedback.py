@@ -5,21 +5,6 @@ with a reference and returns a :class:`Feedback`: whether it passed, the
 :class:`Kind` of mistake (checkers and tests branch on it, never on the wording)
 and a message. A cause is named only where the checker knows it, through
 ``factor_hints`` (the factor -1 included).
-
-Examples
---------
->>> import numpy as np
->>> A = np.arange(6.0).reshape(2, 3)
->>> x = np.array([1.0, 0.0, -1.0])
->>> def matvec(A, x):
-...     return A @ x
->>> fb = check_function(lambda A, x: 2 * A @ x, matvec, [(A, x)], name="f")
->>> fb.kind, fb.factor
-(<Kind.FACTOR: 'constant factor'>, 2.0)
->>> print(check_function(lambda A, x: A.T, matvec, [(A, x)], name="f"))
-Not yet: f, case 1 of 1: your result has shape (3, 2) but should have shape (2,).
->>> print(check_function(matvec, matvec, [(A, x)], name="f"))
-Correct: f gives the reference result on all 1 test cases.
 """
 
 from __future__ import annotations
@@ -116,39 +101,15 @@ def diagnose(
     atol: float | np.ndarray = 1e-9,
     factor_hints: Mapping[float, str] | None = None,
 ) -> Feedback:
-    """Compare one answer with the expected array and name the mistake.
+    """Compare what the learner's code returned with the reference result.
 
-    Parameters
-    ----------
-    answer, expected : object, array_like
-        What the learner's code returned, and the reference result.
-    name : str
-        How the messages call the answer, e.g. ``"d_W"``.
-    rtol, atol : float
-        Tolerances of :func:`numpy.isclose`; ``atol`` may be one per entry.
-    factor_hints : mapping of float to str, optional
-        Causes of constant factors, e.g. ``{2.0: "Is the 1/2 missing?"}``, for
-        a factor within 0.1 % of a key; other factors are only reported.
-
-    Returns
-    -------
-    Feedback
-        The first finding of: no result, wrong type, complex, non-finite, shape
-        (transposed, reshaped, missing batch sum), correct, transposed square
-        matrix, sign, constant factor, other values.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> want = np.array([[1.0, 2.0], [3.0, 4.0]])
-    >>> print(diagnose(want.T, want, name="dL/dW"))
-    Not yet: dL/dW has the right shape (2, 2) but is the transpose of the expected
-      matrix.
-    >>> print(diagnose(2 * want, want, factor_hints={2.0: "Is the 1/2 missing?"}))
-    Not yet: every entry of your result is 2 times the expected value. Is the 1/2
-      missing?
-    >>> diagnose(want + 5j, want).kind
-    <Kind.COMPLEX: 'complex'>
+    ``name`` is how the messages call the answer (e.g. ``"d_W"``); ``rtol`` and
+    ``atol`` (maybe one per entry) are the tolerances of :func:`numpy.isclose`.
+    ``factor_hints`` names causes of constant factors, e.g. ``{2.0: "Is the 1/2
+    missing?"}``, for a factor within 0.1 % of a key; other factors are only
+    reported. The verdict is the first finding of: no result, wrong type,
+    complex, non-finite, shape (transposed, reshaped, missing batch sum),
+    correct, transposed square matrix, sign, constant factor, other values.
     """
     want = np.asarray(expected, dtype=float)
     if answer is None:
@@ -235,11 +196,7 @@ class TimeLimitExceeded(BaseException):
 
 
 def _run(function: Callable, args: tuple, seconds: float) -> object:
-    """``function(*args)``, warnings silenced, stopped after ``seconds``.
-
-    In the main thread of a POSIX process a timer signal interrupts the call;
-    elsewhere it runs in a daemon thread that is abandoned when time is up.
-    """
+    """``function(*args)``, warnings silenced, stopped after ``seconds``."""
     main = threading.current_thread() is threading.main_thread()
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")  # an overflow is named as inf, not warned
@@ -322,34 +279,18 @@ def check_function(
     atol: float = 1e-9,
     time_limit: float = 10.0,
 ) -> Feedback:
-    """Run a learner's function and a reference on the same inputs and compare.
+    """Run the learner's ``function`` and a correct ``reference`` and compare.
 
-    Parameters
-    ----------
-    function, reference : callable
-        The learner's implementation and a correct one with the same signature.
-    cases : sequence of tuple
-        Positional arguments, one tuple per case. Every call gets fresh copies
-        of the arrays: a function that works in place cannot spoil the caller's
-        arrays, a known mistake or the next case.
-    name : str, optional
-        How the messages call the function (default: its ``__name__``).
-    output_names : sequence of str, optional
-        The names of the elements of a returned tuple, e.g. ``("d_x", "d_W")``,
-        each diagnosed on its own; without it the result is one array.
-    mistakes : mapping of str to callable, optional
-        Known wrong implementations keyed by the sentence that explains them;
-        an output that matches one gets that sentence (``Kind.MISTAKE``).
-    factor_hints, rtol, atol
-        Passed on to :func:`diagnose`.
-    time_limit : float, default 10
-        Seconds the learner's function may run per case (``Kind.TIMEOUT``).
-
-    Returns
-    -------
-    Feedback
-        Passed when every output matches on every case; otherwise the first
-        failing case, with the other wrong outputs as notes.
+    ``cases`` holds the positional arguments, one tuple per case; every call gets
+    fresh copies of the arrays, so a function working in place spoils nothing.
+    ``name`` is how messages call the function (default its ``__name__``);
+    ``output_names`` names the elements of a returned tuple, e.g. ``("d_x",
+    "d_W")``, each diagnosed on its own. ``mistakes`` maps the sentence that
+    explains a known wrong implementation to it: a match gets ``Kind.MISTAKE``.
+    ``factor_hints``, ``rtol`` and ``atol`` go on to :func:`diagnose`; the
+    function may run ``time_limit`` seconds per case (``Kind.TIMEOUT``). Passed
+    when every output matches on every case; otherwise the first failing case,
+    with the other wrong outputs as notes.
     """
     label = name or getattr(function, "__name__", "your function")
     n = len(cases)

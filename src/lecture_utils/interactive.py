@@ -1,35 +1,12 @@
 """A figure with parameter sliders that works with *and* without a kernel.
 
-:func:`interactive_figure` has two renderings of "a plot as a function of
-parameters":
-
-* **widgets** (a kernel started by a Jupyter server): one ``ipywidgets`` slider
-  per parameter; moving one redraws the figure (:mod:`lecture_utils._widgets`).
-* **static** (the built book, nbval, every automated run): each frame is drawn
-  once, at twice its displayed size, as a palette PNG without timestamps, in an
-  HTML snippet with one range slider per parameter. The snippet is data only and
-  byte-identical across runs (nbval compares it). In the book, ``reading.js``
-  switches the frames and the build moves them into image files fetched when
-  first shown (``tools/sphinx_reading.py``).
-
-``mode`` forces a rendering. Otherwise ``LECTURE_UTILS_INTERACTIVE`` decides if
-set (``static`` or ``widgets``), else widgets are used only when a Jupyter
-server started the kernel (``JPY_SESSION_NAME``) and ``ipywidgets`` is
-installed: the book build, nbval and ``tools/execute_notebooks.py`` get static.
-
-Examples
---------
->>> import numpy as np
->>> def draw(ax, slope):
-...     x = np.linspace(0, 1, 5)
-...     ax.plot(x, slope * x)
->>> fig = interactive_figure(draw, {"slope": [1, 2]}, alt="Line of slope {slope}",
-...                          mode="static")
->>> fig.n_frames
-2
->>> html = fig._repr_html_()
->>> html.count('<img '), 'width="640"' in html, 'Line of slope 2' in html
-(2, True, True)
+Live, one ``ipywidgets`` slider per parameter redraws the figure
+(:mod:`lecture_utils._widgets`). Static (the built book, nbval, every automated
+run), each frame is drawn once, at twice its displayed size, as a palette PNG
+without timestamps, in an HTML snippet with one range slider per parameter: data
+only and byte-identical across runs (nbval compares it). In the book,
+``reading.js`` switches the frames and the build moves them into image files
+fetched when first shown (``tools/sphinx_reading.py``).
 """
 
 from __future__ import annotations
@@ -59,14 +36,10 @@ _COLOURS = 128  # palette size of a stored frame: small PNGs, identical bytes pe
 
 
 def resolve_mode(mode: str | None = None) -> str:
-    """Decide between ``"static"`` and ``"widgets"`` rendering (module docstring).
-
-    >>> resolve_mode("static")
-    'static'
-    >>> resolve_mode("sliders")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    ValueError: interactive_figure: mode must be 'static', 'widgets' or None, got ...
+    """``"static"`` or ``"widgets"``: ``mode`` if given, else the environment
+    variable ``LECTURE_UTILS_INTERACTIVE`` if set, else widgets only when a Jupyter
+    server started the kernel (``JPY_SESSION_NAME``) and ``ipywidgets`` is
+    installed: the book build, nbval and ``tools/execute_notebooks.py`` get static.
     """
     if mode is None:
         mode = os.environ.get(_ENV) or None
@@ -89,13 +62,10 @@ def _format_value(value: object) -> str:
 
 @dataclasses.dataclass(repr=False, eq=False)
 class StaticFigure:
-    """Pre-rendered frames shown with HTML range sliders (``_repr_html_``).
-
-    ``names``, ``labels`` (the notation shown, e.g. ``"λ"``) and ``values`` of the
-    parameters; ``frames`` (base64 PNGs at twice the displayed ``size``, in
-    :func:`itertools.product` order) and their ``alts``; ``initial``, the index
-    of each slider's starting value.
-    """
+    """Pre-rendered ``frames`` (base64 PNGs at twice the displayed ``size``, in
+    :func:`itertools.product` order of the parameters' ``values``) and their
+    ``alts``, shown with HTML range sliders labelled ``labels`` (e.g. ``"λ"``;
+    default the ``names``) starting at the indices ``initial``."""
 
     names: list[str]
     values: list[list[object]]
@@ -223,32 +193,20 @@ def interactive_figure(
     figsize: tuple[float, float] | None = None,
     mode: str | None = None,
 ) -> object:
-    """Show ``draw(ax, **params)`` with one slider per parameter.
+    """Show ``draw(ax, **values)`` with one slider per parameter.
 
-    Parameters
-    ----------
-    draw : callable
-        ``draw(ax, **values)`` draws one frame on ``ax`` (an Axes, or an array
-        of Axes when ``nrows * ncols > 1``). It must not call ``plt.show()``.
-    params : mapping of str to sequence
-        The values each parameter's slider steps through: at most 64 frames in
-        all, ~30 is plenty (every frame is a PNG that every reader downloads).
-    alt : str
-        Alternative text, a template formatted with each frame's values, e.g.
-        ``"Fit of degree {degree}"``.
-    labels, initial : mapping, optional
-        A slider's notation (e.g. ``{"lam": "λ"}``, default the name) and its
-        starting value (default the first).
-    nrows, ncols, figsize
-        Passed on to :func:`matplotlib.pyplot.subplots`.
-    mode : {"static", "widgets"}, optional
-        See :func:`resolve_mode`.
-
-    Returns
-    -------
-    StaticFigure or ipywidgets.interactive
-        Static frames are drawn at twice their displayed size (``figure.dpi``
-        CSS pixels per inch), the last parameter varying fastest.
+    ``draw`` draws one frame on ``ax`` (an Axes, or an array of them when ``nrows
+    * ncols > 1``; ``nrows``, ``ncols`` and ``figsize`` go on to
+    :func:`matplotlib.pyplot.subplots`) and must not call ``plt.show()``.
+    ``params`` maps each parameter to the values its slider steps through: at
+    most 64 frames in all, ~30 is plenty (each is a PNG every reader downloads).
+    ``alt``, the alternative text, is a template formatted with each frame's
+    values, e.g. ``"Fit of degree {degree}"``. ``labels`` gives a slider's
+    notation (e.g. ``{"lam": "λ"}``, default the name), ``initial`` its starting
+    value (default the first); ``mode`` goes to :func:`resolve_mode`. Returns a
+    :class:`StaticFigure`, frames drawn at twice their displayed size
+    (``figure.dpi`` CSS pixels per inch), the last parameter varying fastest, or
+    an ``ipywidgets.interactive``.
     """
     func = "interactive_figure"
     if not callable(draw):

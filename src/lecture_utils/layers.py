@@ -1,14 +1,12 @@
 """Layers with hand-written backward passes, in the style of CS231n.
 
-Every layer is a pair of functions: ``*_forward(inputs) -> (out, cache)`` keeps
-in ``cache`` what the backward pass needs, and ``*_backward(d_out, cache)``
-takes the upstream gradient ``d_out = dL/d(out)`` (the shape of ``out``) and
-returns the gradients of ``L`` with respect to the forward inputs, in their
-order and shapes: a vector-Jacobian product, without the Jacobian. Batches are
-rows, ``x`` of shape ``[N, D]``; the lecture's ``z = A x + b`` is the affine
-layer with ``W = A.T``. The losses return ``(loss, d_f)``, ``d_f = dL/df`` the
-first upstream gradient, and are means over the batch so that a learning rate
-does not depend on ``N``.
+A layer is a pair: ``*_forward(inputs) -> (out, cache)`` keeps what the backward
+pass needs, and ``*_backward(d_out, cache)`` maps ``d_out = dL/d(out)`` to the
+gradients of L with respect to the forward inputs, in their order and shapes: a
+vector-Jacobian product, without the Jacobian. Batches are rows, ``x [N, D]``; the
+lecture's ``z = A x + b`` is the affine layer with ``W = A.T``. The losses return
+``(loss, dL/df)`` and are means over the batch, so that a learning rate does not
+depend on ``N``.
 """
 
 from __future__ import annotations

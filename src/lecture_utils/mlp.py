@@ -16,16 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import (
-    as_array,
-    as_int,
-    as_rng,
-    as_scalar,
-    check_choice,
-    check_instance,
-    describe,
-    fail,
-)
+from . import _validation as v
 
 __all__ = [
     "MLP", "init_mlp", "mlp_backward", "mlp_forward", "mlp_loss_and_gradients",
@@ -47,22 +38,22 @@ class MLP:
     output: str = "linear"
 
     def __post_init__(self) -> None:
-        check_choice(self.output, _OUTPUTS, "MLP", "output")
+        v.check_choice(self.output, _OUTPUTS, "MLP", "output")
         As, bs = self.weights, self.biases
         lists = isinstance(As, list | tuple) and isinstance(bs, list | tuple)
         if not (lists and 0 < len(As) == len(bs)):
-            got = f"{describe(As)} and {describe(bs)}"
-            fail("MLP", "weights, biases", "non-empty lists of one length", got)
+            got = f"{v.describe(As)} and {v.describe(bs)}"
+            v.fail("MLP", "weights, biases", "non-empty lists of one length", got)
         As = [
-            as_array(A, "MLP", f"weights[{i}]", ndim=2, nonempty=True)
+            v.as_array(A, "MLP", f"weights[{i}]", ndim=2, nonempty=True)
             for i, A in enumerate(As)
         ]
         for i in range(1, len(As)):
             if As[i].shape[1] != As[i - 1].shape[0]:
                 want = f"of shape (*, {As[i - 1].shape[0]}) after weights[{i - 1}]"
-                fail("MLP", f"weights[{i}]", want, f"shape {As[i].shape}")
+                v.fail("MLP", f"weights[{i}]", want, f"shape {As[i].shape}")
         bs = [
-            as_array(b, "MLP", f"biases[{i}]", shape=(len(A),))
+            v.as_array(b, "MLP", f"biases[{i}]", shape=(len(A),))
             for i, (A, b) in enumerate(zip(As, bs, strict=True))
         ]
         object.__setattr__(self, "weights", tuple(As))
@@ -75,24 +66,17 @@ class MLP:
 
 
 def init_mlp(sizes: object, *, output: str = "linear", rng: object = None) -> MLP:
-    """A network with weights ``A_i ~ N(0, 1/n_i)``, which start tanh in its
-    linear range, and zero biases.
-
-    Parameters
-    ----------
-    sizes : sequence of int
-        The widths ``[n_0, ..., n_L]``: at least two, each in 1 ... 4096.
-    output : {"linear", "tanh"}, default "linear"
-    rng : None, int >= 0 or numpy.random.Generator
-    """
+    """A network of the widths ``sizes = [n_0, ..., n_L]`` (at least two, each in
+    1 ... 4096) with zero biases and weights ``A_i ~ N(0, 1/n_i)``, which start
+    tanh in its linear range; ``output`` is "linear" or "tanh"."""
     if not isinstance(sizes, list | tuple) or len(sizes) < 2:
-        fail("init_mlp", "sizes", "a list of two widths or more", describe(sizes))
+        v.fail("init_mlp", "sizes", "a list of two widths or more", v.describe(sizes))
     sizes = [
-        as_int(n, "init_mlp", f"sizes[{i}]", minimum=1, maximum=4096)
+        v.as_int(n, "init_mlp", f"sizes[{i}]", minimum=1, maximum=4096)
         for i, n in enumerate(sizes)
     ]
-    check_choice(output, _OUTPUTS, "init_mlp", "output")
-    rng = as_rng(rng, "init_mlp")
+    v.check_choice(output, _OUTPUTS, "init_mlp", "output")
+    rng = v.as_rng(rng, "init_mlp")
     weights = [
         rng.normal(0.0, 1.0 / np.sqrt(n_in), size=(n_out, n_in))
         for n_in, n_out in itertools.pairwise(sizes)
@@ -102,14 +86,14 @@ def init_mlp(sizes: object, *, output: str = "linear", rng: object = None) -> ML
 
 def _check_data(net: object, x: object, y: object, func: str) -> tuple:
     """``x`` as ``[B, n_0]`` and, unless None, ``y`` as ``[B, n_L]``."""
-    check_instance(net, MLP, func, "net", "Create one with init_mlp(sizes).")
-    x = as_array(x, func, "x", ndim=(1, 2), nonempty=True)
-    y = None if y is None else as_array(y, func, "y")
+    v.check_instance(net, MLP, func, "net", "Create one with init_mlp(sizes).")
+    x = v.as_array(x, func, "x", ndim=(1, 2), nonempty=True)
+    y = None if y is None else v.as_array(y, func, "y")
     for name, value, n in (("x", x, net.sizes[0]), ("y", y, net.sizes[-1])):
         if value is not None and value.shape != (len(x), n):
             want = f"of shape {(len(x), n)}, one row per example"
             fix = f"Use {name}.reshape(-1, 1)." if n == 1 else ""
-            fail(func, name, want, f"shape {value.shape}", fix)
+            v.fail(func, name, want, f"shape {value.shape}", fix)
     return x, y
 
 
@@ -161,14 +145,14 @@ def _check_caches(caches: object, func: str) -> None:
         for c in caches
     ):
         expected = "the list of caches from mlp_forward"
-        fail(func, "caches", expected, describe(caches), fix, TypeError)
+        v.fail(func, "caches", expected, v.describe(caches), fix, TypeError)
     B = len(caches[0][0])
     for i, (F, A, f, _) in enumerate(caches):
         want = caches[i - 1][2].shape if i else (B, A.shape[1])
         if F.shape != want or F.shape[1] != A.shape[1] or f.shape != (B, len(A)):
             expected = f"a layer from {want} to ({B}, {len(A)})"
             got = f"inputs {F.shape}, weights {A.shape} and outputs {f.shape}"
-            fail(func, f"caches[{i}]", expected, got, fix)
+            v.fail(func, f"caches[{i}]", expected, got, fix)
 
 
 def mlp_backward(d_out: object, caches: list[tuple]) -> tuple[list, np.ndarray]:
@@ -178,7 +162,7 @@ def mlp_backward(d_out: object, caches: list[tuple]) -> tuple[list, np.ndarray]:
     and ``∂L/∂x`` ``[B, n_0]``.
     """
     _check_caches(caches, "mlp_backward")
-    d_out = as_array(d_out, "mlp_backward", "d_out", shape=caches[-1][2].shape)
+    d_out = v.as_array(d_out, "mlp_backward", "d_out", shape=caches[-1][2].shape)
     return _backward(d_out, caches)
 
 
@@ -202,8 +186,8 @@ def train_mlp(
     ``n_steps`` steps, shape ``[n_steps + 1]``.
     """
     x, y = _check_data(net, x, y, "train_mlp")
-    eta = as_scalar(learning_rate, "train_mlp", "learning_rate", positive=True)
-    n_steps = as_int(n_steps, "train_mlp", "n_steps", minimum=0, maximum=100_000)
+    eta = v.as_scalar(learning_rate, "train_mlp", "learning_rate", positive=True)
+    n_steps = v.as_int(n_steps, "train_mlp", "n_steps", minimum=0, maximum=100_000)
     losses = []
     for step in range(n_steps + 1):
         with np.errstate(over="ignore", invalid="ignore"):
@@ -223,4 +207,4 @@ def _diverged(eta: float, loss: float, step: int) -> None:
     """Stop: with this learning rate the loss has overflowed."""
     got = f"{eta:g}, with loss {loss} after {step} steps"
     fix = "Try a smaller one."
-    fail("train_mlp", "learning_rate", "small enough for a finite loss", got, fix)
+    v.fail("train_mlp", "learning_rate", "small enough for a finite loss", got, fix)

@@ -41,15 +41,6 @@ def gradient_descent(
     shaped like ``theta``; ``theta0`` (any shape) is the start, ``learning_rate``
     the step size ``eta > 0`` and ``n_steps`` the number T of steps, at most
     1,000,000 (and T * theta0.size <= 10**7). Returns a :class:`DescentResult`.
-
-    >>> H = np.diag([1.0, 10.0])  # L = theta^T H theta / 2, lambda_max = 10
-    >>> def quadratic(theta):
-    ...     return 0.5 * theta @ H @ theta, H @ theta
-    >>> gradient_descent(quadratic, [1.0, 1.0], learning_rate=0.1, n_steps=100).theta
-    array([2.65613989e-05, 0.00000000e+00])
-    >>> eta = 0.21  # above 2 / lambda_max
-    >>> gradient_descent(quadratic, [1.0, 1.0], learning_rate=eta, n_steps=99).diverged
-    True
     """
     func = "gradient_descent"
     as_callable(loss_and_grad, func, "loss_and_grad")

@@ -5,14 +5,6 @@ share size, fonts, grid and colours, and colours have fixed roles
 (:data:`COLORS`), so a learner reads every figure the same way. Figures are one
 panel of 6.4 x 3.6 inches, or panels stacked vertically, never side by side (a
 phone); legends hide no data, e.g. above the axes with :func:`legend_above`.
-
->>> import matplotlib
->>> from lecture_utils.plotting import COLORS, use_book_style
->>> use_book_style()
->>> matplotlib.rcParams["figure.figsize"]
-[6.4, 3.6]
->>> COLORS["data"]
-'#222222'
 """
 
 from __future__ import annotations
@@ -35,6 +27,7 @@ COLORS: dict[str, str] = {
     "reject": "#CC79A7",  # rejected samples
     "highlight": "#E69F00",  # a point or line to draw the eye to
 }
+_CYCLE = ("model", "alternative", "third", "highlight", "reject")  # colours in turn
 
 _STYLE: dict[str, object] = {
     "figure.figsize": [6.4, 3.6],
@@ -55,11 +48,7 @@ _STYLE: dict[str, object] = {
     "lines.linewidth": 2.0,
     "lines.markersize": 5,
     "image.cmap": "viridis",
-    "axes.prop_cycle": mpl.cycler(
-        color=[
-            COLORS[k] for k in ("model", "alternative", "third", "highlight", "reject")
-        ]
-    ),
+    "axes.prop_cycle": mpl.cycler(color=[COLORS[k] for k in _CYCLE]),
     "svg.hashsalt": "lecture-utils",
     "path.simplify": True,
 }

@@ -10,8 +10,6 @@ Gaussian with mean :math:`f(\\mu)` and covariance :math:`J\\Sigma J^\\top`: exac
 for affine f, but blind to curvature. To second order
 :math:`\\mathbb E[f_i(x)] \\approx f_i(\\mu) + \\tfrac12\\operatorname{tr}(H_i\\Sigma)`
 (:math:`H_i` the Hessian of :math:`f_i`): a shift linearisation misses.
-
-``f`` maps (S, D) inputs to (S, E) outputs row by row; ``jacobian`` one (D,) input.
 """
 
 from __future__ import annotations
@@ -29,10 +27,8 @@ MAX_ENTRIES = 5 * 10**7  # of the (S, D) inputs and of the (S, E, E) products
 
 
 class Propagated(NamedTuple):
-    """Mean (E,) and covariance (E, E) of f(x), with Monte Carlo standard errors.
-
-    ``mean_se`` (E,) and ``cov_se`` (E, E) are None for linearisation.
-    """
+    """Mean (E,) and covariance (E, E) of f(x), with the Monte Carlo standard errors
+    ``mean_se`` (E,) and ``cov_se`` (E, E) (None for linearisation)."""
 
     mean: np.ndarray
     cov: np.ndarray

@@ -1,10 +1,6 @@
-"""The checkers of the chapters' code exercises, one module per chapter.
-
-A checker such as ``backprop.check_affine_backward(f)`` runs the learner's ``f``
-on prepared cases through :func:`lecture_utils.feedback.check_function`, compares
-it with a private reference and returns a ``Feedback`` that names the mistake,
-the exercise's known mistakes each in its own sentence.
-"""
+"""The checkers of the chapters' code exercises, one module per chapter: each runs
+the learner's function through :func:`lecture_utils.feedback.check_function`
+against a private reference and returns a ``Feedback`` that names the mistake."""
 
 from __future__ import annotations
 
@@ -29,8 +25,7 @@ def _check(
     time_limit: float,
     **options: object,
 ) -> Feedback:
-    """:func:`~lecture_utils.feedback.check_function` with an exercise's known
-    ``mistakes`` and the checker's ``time_limit``; ``options`` go on to it."""
+    """:func:`~lecture_utils.feedback.check_function` with an exercise's mistakes."""
     return check_function(
         function, reference, cases, mistakes=mistakes, time_limit=time_limit, **options
     )

@@ -1,12 +1,5 @@
 """Checkers of the backpropagation chapter: the homework's stable logsumexp and
-softmax, the affine layer's backward pass and a two-layer network by hand.
-
->>> import numpy as np
->>> def naive(x):
-...     return np.log(np.sum(np.exp(x)))
->>> check_logsumexp(naive).kind
-<Kind.NON_FINITE: 'non-finite'>
-"""
+softmax, the affine layer's backward pass and a two-layer network by hand."""
 
 from __future__ import annotations
 
@@ -68,8 +61,7 @@ def check_softmax(function: Callable, *, time_limit: float = 10.0) -> Feedback:
 
 
 def _affine(d_out, x, W, b, d_b=np.sum, square_d_x=False) -> tuple:
-    """``(d_x, d_W, d_b)``, or a known mistake: a mean for the sum of ``d_b``,
-    ``d_out @ W`` for ``d_x`` (where ``W`` is square, else None)."""
+    """The gradients (d_x, d_W, d_b), or a mistake in d_b or (for square W) d_x."""
     d_x = d_out @ W.T
     if square_d_x:
         d_x = d_out @ W if len(W) == W.shape[1] else None
@@ -132,12 +124,9 @@ _TWO_LAYER_MISTAKES = {
 def check_two_layer_backprop(
     function: Callable, *, time_limit: float = 10.0
 ) -> Feedback:
-    """Check ``function(x, y, A0, b0, A1, b1) -> (dA0, db0, dA1, db1)``.
-
-    The network is ``f = A1 tanh(A0 x + b0) + b1`` on a batch of rows ``x
-    [B, n0]``, ``y [B, n2]``, with ``A0 [n1, n0]``, ``A1 [n2, n1]`` and the loss
-    ``L = 1/(2B) Σ_n ‖y_n − f_n‖²``. Names a missing ``(1 − f²)``, the derivative
-    taken at ``z`` instead of ``f`` and a missing ``1/B``.
+    """Check ``function(x, y, A0, b0, A1, b1) -> (dA0, db0, dA1, db1)`` for the
+    network ``f = A1 tanh(A0 x + b0) + b1`` on rows ``x [B, n0]``, ``y [B, n2]``,
+    ``A0 [n1, n0]``, ``A1 [n2, n1]`` and the loss ``L = 1/(2B) Σ_n ‖y_n − f_n‖²``.
     """
     rng = np.random.default_rng(34)
     sizes = [(5, 3, 4, 2), (1, 2, 3, 1), (3, 3, 3, 3)]

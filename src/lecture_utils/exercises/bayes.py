@@ -1,16 +1,7 @@
 """Checkers of the Bayesian-integration chapter: the posterior of Bayesian linear
 regression (slide 40) and the Monte Carlo predictive density (slide 44). The test
 problems are small and well conditioned: the textbook formulas (with
-``np.linalg.inv`` or ``np.linalg.solve``) are accurate enough there.
-
->>> import numpy as np
->>> def posterior(Phi, y, noise_var, prior_var):
-...     precision = Phi.T @ Phi / noise_var + prior_var * np.eye(Phi.shape[1])
-...     cov = np.linalg.inv(precision)
-...     return cov @ Phi.T @ y / noise_var, cov
->>> check_posterior(posterior).kind
-<Kind.MISTAKE: 'known mistake'>
-"""
+``np.linalg.inv`` or ``np.linalg.solve``) are accurate enough there."""
 
 from __future__ import annotations
 
@@ -78,20 +69,10 @@ def _posterior_cases() -> list[tuple]:
 
 
 def check_posterior(posterior: Callable, *, time_limit: float = 10.0) -> Feedback:
-    """Check ``posterior(Phi, y, noise_var, prior_var) -> (mean (D,), cov (D, D))``.
-
-    Names the known mistakes: the prior covariance in place of its inverse,
-    swapped variances, no prior term, the mean without ``1/noise_var``, the
-    precision returned as the covariance.
-    """
-    cases, names = _posterior_cases(), ("mean", "cov")
+    """Check ``posterior(Phi, y, noise_var, prior_var) -> (mean (D,), cov (D, D))``."""
+    cases, mistakes = _posterior_cases(), _POSTERIOR_MISTAKES
     return _check(
-        posterior,
-        _posterior,
-        cases,
-        _POSTERIOR_MISTAKES,
-        time_limit,
-        output_names=names,
+        posterior, _posterior, cases, mistakes, time_limit, output_names=("mean", "cov")
     )
 
 
@@ -140,11 +121,7 @@ def check_mc_predictive(
     mc_predictive_density: Callable, *, time_limit: float = 10.0
 ) -> Feedback:
     """Check ``mc_predictive_density(Phi_new, y_new, theta_samples, noise_var)``,
-    the Monte Carlo predictive density at each test point, shape (M,).
-
-    Names the known mistakes: a geometric mean or the average log-density, the
-    plug-in average sample, a sum, noise_var used as a standard deviation.
-    """
+    the Monte Carlo predictive density at each test point, shape (M,)."""
     cases = _mc_cases()
     return _check(
         mc_predictive_density, _mc_predictive, cases, _MC_MISTAKES, time_limit

@@ -1,16 +1,5 @@
 """Checkers of the differentiation chapter (slides 13-27). A derivative has the
-shape (shape of the target) + (shape of the parameter): a gradient is a row.
-
->>> import numpy as np
->>> def grad_f(x):
-...     x1, x2 = x
-...     c = np.cos(x1 * x2)
-...     return np.array([2 * x1 * x2 + x2 * c, x1**2 + x1 * c])
->>> check_row_gradient(grad_f).kind
-<Kind.SHAPE: 'shape'>
->>> print(check_row_gradient(lambda x: grad_f(x).reshape(1, 2), name="grad_f"))
-Correct: grad_f gives the reference result on all 3 test cases.
-"""
+shape (shape of the target) + (shape of the parameter): a gradient is a row."""
 
 from __future__ import annotations
 
@@ -25,8 +14,7 @@ __all__ = ["check_jacobian", "check_loss_gradient_wrt_A", "check_row_gradient"]
 
 
 def _points(dim: int, seed: int) -> list[tuple[np.ndarray]]:
-    """Distinct, non-symmetric points: swapped entries, a missing inner
-    derivative or a transpose all change the numbers visibly."""
+    """Three distinct, non-symmetric points: every mistake changes the numbers."""
     rng = np.random.default_rng(seed)
     signs = rng.choice([-1.0, 1.0], size=(3, dim))
     return [(rng.uniform(0.3, 1.7, size=dim) * s,) for s in signs]
@@ -59,12 +47,8 @@ _ROW_MISTAKES = {
 def check_row_gradient(
     grad_f: Callable, *, name: str | None = None, time_limit: float = 10.0
 ) -> Feedback:
-    """Check ``grad_f(x)``, the gradient of ``x1**2 x2 + sin(x1 x2)`` as a row.
-
-    Names a flat ``(2,)`` or column answer (the lecture's gradient is the row
-    ``(1, 2)``), swapped partial derivatives, a chain rule without the inner
-    derivative of ``sin(x1 x2)``, and a forgotten term.
-    """
+    """Check ``grad_f(x)``, the gradient of ``x1**2 x2 + sin(x1 x2)`` as the row
+    ``(1, 2)`` of the lecture (a flat ``(2,)`` or column answer is named)."""
     cases = _points(2, seed=17)
     return _check(grad_f, _row_gradient, cases, _ROW_MISTAKES, time_limit, name=name)
 
@@ -96,11 +80,8 @@ _JACOBIAN_MISTAKES = {
 def check_jacobian(
     jacobian: Callable, *, name: str | None = None, time_limit: float = 10.0
 ) -> Feedback:
-    """Check ``jacobian(x)`` of ``f(x) = [x1 x2 x3, x1**2 + tanh(x3)]``.
-
-    Names the transpose (one *column* per output), swapped rows, the gradient
-    of ``f_1 + f_2`` instead of the Jacobian, and ``tanh'`` as ``1 - tanh``.
-    """
+    """Check ``jacobian(x)``, one row per output: the (2, 3) Jacobian of
+    ``f(x) = [x1 x2 x3, x1**2 + tanh(x3)]``."""
     cases = _points(3, seed=23)
     return _check(jacobian, _jacobian, cases, _JACOBIAN_MISTAKES, time_limit, name=name)
 
@@ -125,11 +106,8 @@ _LOSS_MISTAKES = {
 def check_loss_gradient_wrt_A(
     grad_A: Callable, *, name: str | None = None, time_limit: float = 10.0
 ) -> Feedback:
-    """Check ``grad_A(A, x, y)``, ``dL/dA`` of ``L(A) = ||y - A x||**2 / 2``.
-
-    Names the transpose ``x e^T``, the sign, the factor 2 of a loss without
-    its 1/2, and ``dL/dx`` of slide 19 returned instead of ``dL/dA``.
-    """
+    """Check ``grad_A(A, x, y)``, ``dL/dA`` of ``L(A) = ||y - A x||**2 / 2``, shape
+    ``(M, N)`` for ``A (M, N)``."""
     rng = np.random.default_rng(29)
     sizes = [(3, 2), (2, 4), (3, 3)]
     cases = [

@@ -1,9 +1,4 @@
-"""Checkers of the gradient-descent chapter (slides 9, 32).
-
->>> import numpy as np
->>> check_largest_learning_rate(lambda H: 1 / np.max(np.linalg.eigvalsh(H))).kind
-<Kind.MISTAKE: 'known mistake'>
-"""
+"""Checkers of the gradient-descent chapter (slides 9, 32)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,4 @@
-"""Checkers of the introduction (slides 6-9).
-
->>> import numpy as np
->>> print(check_layer_forward(lambda A, b, x: A @ x + b))
-Not yet: layer, case 1 of 3: sigma is missing: you return z = Ax + b; apply
-  np.tanh to it.
->>> check_layer_forward(lambda A, b, x: np.tanh(A @ x + b)).passed
-True
-"""
+"""Checkers of the introduction (slides 6-9)."""
 
 from __future__ import annotations
 
@@ -40,11 +32,9 @@ _SHAPES = (
 
 
 def check_layer_forward(layer: Callable, *, time_limit: float = 10.0) -> Feedback:
-    """Check ``layer(A, b, x)``: y = tanh(Ax + b) (slide 6).
-
-    A has shape (M, N), b (M,), x (N,); the answer has shape (M,). The weights
-    are small, so that tanh is far from saturated and a missing tanh shows, and
-    two of the three A are not square, so that a transposed A cannot pass.
+    """Check ``layer(A, b, x)``: y = tanh(Ax + b), shape (M,), for A (M, N), b (M,),
+    x (N,) (slide 6). Small weights keep tanh far from saturated, so a missing tanh
+    shows; two of the three A are not square, so a transposed A cannot pass.
     """
     rng = np.random.default_rng(6)
     cases = [
@@ -57,10 +47,9 @@ def check_layer_forward(layer: Callable, *, time_limit: float = 10.0) -> Feedbac
     ]
     name = "layer"
     feedback = _check(layer, _layer, cases, _LAYER_MISTAKES, time_limit, name=name)
-    shape_error = isinstance(feedback.exception, ValueError)
-    return _with_note(
-        feedback, _SHAPES, feedback.kind is Kind.EXCEPTION and shape_error
-    )
+    raised = feedback.kind is Kind.EXCEPTION
+    shape_error = raised and isinstance(feedback.exception, ValueError)
+    return _with_note(feedback, _SHAPES, shape_error)
 
 
 def _predict(theta: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -98,12 +87,7 @@ def check_squared_loss(loss: Callable, *, time_limit: float = 10.0) -> Feedback:
         x = np.sort(rng.uniform(-5.0, 5.0, n))
         theta = rng.standard_normal(degree + 1) / 3.0 ** np.arange(degree + 1)
         cases.append((theta, x, np.cos(x) + 0.2 * rng.standard_normal(n)))
+    hints = _LOSS_FACTORS
     return _check(
-        loss,
-        _loss,
-        cases,
-        _LOSS_MISTAKES,
-        time_limit,
-        name="loss",
-        factor_hints=_LOSS_FACTORS,
+        loss, _loss, cases, _LOSS_MISTAKES, time_limit, name="loss", factor_hints=hints
     )

@@ -1,11 +1,4 @@
-"""Checkers of the sampling chapter (slides 45, 51-52).
-
->>> import numpy as np
->>> def inverse_cdf(p, u):
-...     return np.searchsorted(np.cumsum(p), u)
->>> check_inverse_cdf(inverse_cdf).kind
-<Kind.MISTAKE: 'known mistake'>
-"""
+"""Checkers of the sampling chapter (slides 45, 51-52)."""
 
 from __future__ import annotations
 
@@ -48,11 +41,9 @@ def _inverse_cdf(p: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 
 def check_inverse_cdf(learner: Callable, *, time_limit: float = 10.0) -> Feedback:
-    """Check ``learner(p, u)``: the outcomes k with F_k-1 < u <= F_k (slide 45).
-
-    p has shape (K,), u shape (N,) in [0, 1]; the answer has shape (N,). The
-    cases include slide 45 with u on the boundaries, an outcome of probability
-    0, and ten times 0.1 with u = 1 (the cumulative sum ends below 1).
+    """Check ``learner(p, u)``: the outcomes k, shape (N,), with F_k-1 < u <= F_k
+    for p (K,) and u (N,) in [0, 1] (slide 45), including u on the boundaries, an
+    outcome of probability 0, and ten times 0.1 with u = 1 (the sum ends below 1).
     """
     cases = [
         (np.array([0.3, 0.2, 0.5]), np.array([0.1, 0.55, 0.3, 0.5, 0.31, 0.95])),
@@ -90,11 +81,9 @@ _WEIGHT_MISTAKES = {
 def check_importance_weights(
     learner: Callable, *, time_limit: float = 10.0
 ) -> Feedback:
-    """Check ``learner(log_p, log_q)``: normalised importance weights (slide 51).
-
-    Both arguments have shape (S,); the answer is :math:`\\bar w_s = w_s /
-    \\sum_t w_t` with :math:`w_s = p(x_s) / q(x_s)`, shape (S,). Cases 2 and 3
-    shift the log-densities by -1000 and +800, where exp under- or overflows.
+    """Check ``learner(log_p, log_q)``, both (S,): the normalised importance weights
+    :math:`\\bar w_s = w_s / \\sum_t w_t`, :math:`w_s = p(x_s) / q(x_s)`, shape (S,)
+    (slide 51). Cases 2 and 3 shift the log-densities by -1000 and +800.
     """
     x = np.random.default_rng(51).normal(0.0, 2.0, 6)
     log_p = -0.5 * (x - 1.0) ** 2 - 0.5 * np.log(2 * np.pi)

@@ -1,11 +1,4 @@
-"""Checkers of the chapter on uncertainty (slides 6, 41, 44).
-
->>> import numpy as np
->>> def mc(values):  # the spread of f, not the error of its mean
-...     return values.mean(axis=0), values.std(axis=0, ddof=1)
->>> check_mc_estimate(mc).kind
-<Kind.MISTAKE: 'known mistake'>
-"""
+"""Checkers of the chapter on uncertainty (slides 6, 41, 44)."""
 
 from __future__ import annotations
 
@@ -48,11 +41,10 @@ _ORDER = (
 
 
 def check_network_jacobian(jacobian: Callable, *, time_limit: float = 10.0) -> Feedback:
-    """Check ``jacobian(A0, b0, A1, b1, x)``: the (E, D) Jacobian dy/dx.
-
-    Here y = tanh(A1 h + b1) and h = tanh(A0 x + b0), with A0 (H, D), b0 (H,),
-    A1 (E, H), b1 (E,) and x (D,). No two of D, H, E are equal in the first
-    case, so that a transposed or misordered product cannot pass.
+    """Check ``jacobian(A0, b0, A1, b1, x)``: the (E, D) Jacobian dy/dx of
+    y = tanh(A1 h + b1), h = tanh(A0 x + b0), with A0 (H, D), b0 (H,), A1 (E, H),
+    b1 (E,), x (D,). In case 1 no two of D, H, E are equal, so that a transposed
+    or misordered product cannot pass.
     """
     rng = np.random.default_rng(41)
     cases = []
@@ -93,10 +85,8 @@ _MC_MISTAKES = {
 
 
 def check_mc_estimate(estimate: Callable, *, time_limit: float = 10.0) -> Feedback:
-    """Check ``estimate(values)``: the Monte Carlo mean and its standard error.
-
-    ``values`` (S, E) holds f(x^(s)) in row s; the answer is a tuple
-    ``(mean, std_error)`` of two arrays of shape (E,) (slide 44).
+    """Check ``estimate(values) -> (mean, std_error)``, both (E,): the Monte Carlo
+    mean of ``values`` (S, E), f(x^(s)) in row s, and its standard error (slide 44).
     """
     rng = np.random.default_rng(44)
     cases = [
