@@ -50,8 +50,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-import learner_notebooks  # noqa: E402
-from sphinx_learner import NOTEBOOKS_BRANCH  # noqa: E402
+import learner_notebooks
+from sphinx_learner import NOTEBOOKS_BRANCH
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NAME = "mathematics-for-machine-learning"
@@ -112,15 +112,18 @@ def runtime_requirements(root: pathlib.Path = ROOT, lab: bool = True) -> list[st
         if name in seen:
             continue
         if name not in pins:
-            raise BundleError(f"{name} is needed by the notebooks but not pinned in "
-                              "requirements.txt")
+            raise BundleError(
+                f"{name} is needed by the notebooks but not pinned in requirements.txt"
+            )
         try:
             dist = importlib.metadata.distribution(name)
         except importlib.metadata.PackageNotFoundError:
             raise BundleError(f"{name} is not installed: run `make venv`") from None
-        if pins[name] != f"{pins[name].split('==')[0]}=={dist.version}":
-            raise BundleError(f"{name} {dist.version} is installed but requirements.txt "
-                              f"pins {pins[name]}: run `make venv`")
+        if pins[name].split("==")[1] != dist.version:
+            raise BundleError(
+                f"{name} {dist.version} is installed but requirements.txt "
+                f"pins {pins[name]}: run `make venv`"
+            )
         seen[name] = pins[name]
         for spec in dist.requires or []:
             requirement = Requirement(spec)
@@ -145,8 +148,10 @@ def _requirements_file(lines: list[str], what: str) -> str:
 def _find_wheel(directory: pathlib.Path) -> pathlib.Path:
     wheels = sorted(directory.glob("lecture_utils-*.whl"))
     if len(wheels) != 1:
-        raise BundleError(f"need exactly one lecture_utils wheel in {directory}, found "
-                          f"{[w.name for w in wheels]}: run `make wheel`")
+        raise BundleError(
+            f"need exactly one lecture_utils wheel in {directory}, found "
+            f"{[w.name for w in wheels]}: run `make wheel`"
+        )
     return wheels[0]
 
 
@@ -271,12 +276,21 @@ def write_branch(
     """The branch ``notebooks``: learner notebooks and Binder's environment."""
     url = repository_url(root)
     if not url:
-        raise BundleError("repository.url is empty in _config.yml: nothing links "
-                          "the learner notebooks, so there is no branch to write")
-    commit = commit or os.environ.get("GITHUB_SHA") or subprocess.run(
-        ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
-        check=True,
-    ).stdout.strip()
+        raise BundleError(
+            "repository.url is empty in _config.yml: nothing links "
+            "the learner notebooks, so there is no branch to write"
+        )
+    commit = (
+        commit
+        or os.environ.get("GITHUB_SHA")
+        or subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     if dest.exists() and any(dest.iterdir()):
         raise BundleError(f"{dest} is not empty")
     written = learner_notebooks.write_notebooks(dest, root)
@@ -303,8 +317,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=pathlib.Path, default=ZIP)
     parser.add_argument("--site", type=pathlib.Path, default=SITE)
     parser.add_argument("--wheel", type=pathlib.Path, help="default: _build/*.whl")
-    parser.add_argument("--branch-dir", type=pathlib.Path,
-                        help=f"write the branch `{NOTEBOOKS_BRANCH}` here instead")
+    parser.add_argument(
+        "--branch-dir",
+        type=pathlib.Path,
+        help=f"write the branch `{NOTEBOOKS_BRANCH}` here instead",
+    )
     parser.add_argument("--print-repository-url", action="store_true")
     args = parser.parse_args(argv)
     try:
@@ -312,8 +329,10 @@ def main(argv: list[str] | None = None) -> int:
             print(repository_url())
         elif args.branch_dir:
             written = write_branch(args.branch_dir)
-            print(f"{len(written)} files for the branch `{NOTEBOOKS_BRANCH}` in "
-                  f"{args.branch_dir}")
+            print(
+                f"{len(written)} files for the branch `{NOTEBOOKS_BRANCH}` in "
+                f"{args.branch_dir}"
+            )
         else:
             out = write_bundle(args.out, args.site, args.wheel)
             print(f"{out}: {out.stat().st_size / 1e6:.1f} MB (also in {args.site})")

@@ -42,7 +42,9 @@ logger = logging.getLogger(__name__)
 
 # The branch the publish workflow pushes the learner notebooks to.
 NOTEBOOKS_BRANCH = "notebooks"
-_GITHUB = re.compile(r"^https://github\.com/(?P<org>[^/]+)/(?P<repo>[^/]+?)(?:\.git)?/?$")
+_GITHUB = re.compile(
+    r"^https://github\.com/(?P<org>[^/]+)/(?P<repo>[^/]+?)(?:\.git)?/?$"
+)
 _UI = {"jupyterlab": "lab/tree", "classic": "tree"}
 
 
@@ -92,7 +94,10 @@ def launch_links(
     return links
 
 
-_ICONS = {"Binder": "_static/images/logo_binder.svg", "Colab": "_static/images/logo_colab.png"}
+_ICONS = {
+    "Binder": "_static/images/logo_binder.svg",
+    "Colab": "_static/images/logo_colab.png",
+}
 
 
 def add_launch_buttons(
