@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import pathlib
 import re
-import shutil
 import subprocess
 import sys
 
@@ -29,6 +28,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
 sys.path.insert(0, str(ROOT / "tools"))
 
+from book_copy import copy_sources  # noqa: E402
 from sphinx_learner import NOTEBOOKS_BRANCH  # noqa: E402
 
 PLACEHOLDER = "https://github.com/example-org/mml-course"
@@ -213,23 +213,7 @@ def _branch_step() -> str:
 def _repository_copy(tmp_path: pathlib.Path, url: str) -> pathlib.Path:
     """A commit of this working tree with ``url`` as repository.url, whose origin is
     a local bare repository (the GitHub of this test)."""
-    copy = tmp_path / "repo"
-    files = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard", "-z"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split("\0")
-    for name in filter(None, files):
-        source = ROOT / name
-        if source.is_file():
-            (copy / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, copy / name)
-    config = copy / "_config.yml"
-    text = config.read_text(encoding="utf-8")
-    text = re.sub(r'(?m)^(repository:\n  url:) ""', rf'\1 "{url}"', text)
-    config.write_text(text, encoding="utf-8")
+    copy = copy_sources(tmp_path / "repo", url)
     (copy / ".venv").symlink_to(ROOT / ".venv")
     origin = tmp_path / "origin.git"
     git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]

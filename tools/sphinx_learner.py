@@ -24,7 +24,6 @@ notebooks, with MyST markup and visible solutions.
 
 from __future__ import annotations
 
-import functools
 import pathlib
 import posixpath
 import re
@@ -48,22 +47,31 @@ _GITHUB = re.compile(
 _UI = {"jupyterlab": "lab/tree", "classic": "tree"}
 
 
-@functools.cache
-def _book_config(srcdir: str) -> dict:
-    path = pathlib.Path(srcdir) / "_config.yml"
-    if not path.is_file():
-        return {}
-    import yaml
+def _read_launch_config(app: Sphinx, config: object) -> None:
+    """Set ``learner_launch`` from _config.yml, as a Sphinx config value: a change
+    of the repository or of a provider then rewrites every page, even in an
+    incremental build (Jupyter Book does not pass these on to Sphinx)."""
+    path = pathlib.Path(app.srcdir) / "_config.yml"
+    book = {}
+    if path.is_file():
+        import yaml
 
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        book = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    url = (config.html_theme_options or {}).get("repository_url") or ""
+    url = url or (book.get("repository") or {}).get("url") or ""
+    launch = book.get("launch_buttons") or {}
+    config.learner_launch = {
+        "repository_url": str(url).strip(),
+        **{
+            key: str(launch.get(key) or "").strip()
+            for key in ("binderhub_url", "colab_url", "notebook_interface")
+        },
+    }
 
 
 def repository_url(app: Sphinx) -> str:
     """The theme option ``repository_url``, else ``repository.url`` of _config.yml."""
-    url = (app.config.html_theme_options or {}).get("repository_url") or ""
-    if not url:
-        url = (_book_config(str(app.srcdir)).get("repository") or {}).get("url") or ""
-    return str(url).strip()
+    return app.config.learner_launch["repository_url"]
 
 
 def launch_links(
@@ -94,12 +102,6 @@ def launch_links(
     return links
 
 
-_ICONS = {
-    "Binder": "_static/images/logo_binder.svg",
-    "Colab": "_static/images/logo_colab.png",
-}
-
-
 def add_launch_buttons(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object
 ) -> None:
@@ -109,14 +111,15 @@ def add_launch_buttons(
         return
     if pathlib.Path(app.env.doc2path(pagename)).suffix != ".ipynb":
         return
-    launch = _book_config(str(app.srcdir)).get("launch_buttons") or {}
+    launch = app.config.learner_launch
     notebook = posixpath.basename(pagename) + ".ipynb"  # as learner_notebooks names it
+    # Text only: the theme's provider logos would be 9 KB more on every chapter page,
+    # fetched for a menu that is closed.
     buttons = [
         {
             "type": "link",
             "text": provider,
             "tooltip": f"Open this chapter's notebook on {provider}",
-            "icon": _ICONS[provider],
             "url": link,
         }
         for provider, link in launch_links(url, notebook, launch)
@@ -163,6 +166,8 @@ def write_learner_sources(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, object]:
+    app.add_config_value("learner_launch", {}, "html", types=[dict])
+    app.connect("config-inited", _read_launch_config)
     app.connect("build-finished", write_learner_sources)
     # After the theme has made its header buttons (priority 501).
     app.connect("html-page-context", add_launch_buttons, priority=502)
