@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import pathlib
 import shlex
+import shutil
 import subprocess
 import sys
 import time
@@ -290,11 +291,17 @@ def test_offline_book_and_notebooks(unzipped: pathlib.Path) -> None:
     )
 
 
-def test_zip_is_reproducible(unzipped: pathlib.Path, tmp_path: pathlib.Path) -> None:
-    """The same inputs give the same bytes (fixed order and timestamps)."""
+def test_zip_is_published_with_the_site_and_reproducible(
+    unzipped: pathlib.Path, tmp_path: pathlib.Path
+) -> None:
+    """``make bundle`` puts the zip next to the site's index.html (the publish
+    workflow deploys that folder), a later bundle leaves that copy out, and the
+    same inputs give the same bytes (fixed order and timestamps)."""
     first = unzipped.parent.parent / "zip" / f"{bundle.NAME}.zip"
     (wheel,) = (unzipped / "notebooks").glob("lecture_utils-*.whl")
-    again = bundle.write_bundle(
-        tmp_path / "again.zip", HTML, wheel, ROOT, publish=False
-    )
-    assert again.read_bytes() == first.read_bytes()
+    site = tmp_path / "html"
+    shutil.copytree(HTML, site)
+    out = bundle.write_bundle(tmp_path / "a" / first.name, site, wheel, ROOT)
+    assert (site / first.name).read_bytes() == out.read_bytes()
+    again = bundle.write_bundle(tmp_path / "b" / first.name, site, wheel, ROOT)
+    assert again.read_bytes() == out.read_bytes() == first.read_bytes()
