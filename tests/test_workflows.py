@@ -169,7 +169,8 @@ def test_publish_workflow_builds_and_deploys_to_pages() -> None:
     ]
     upload = build["steps"][-1]
     assert upload["with"] == {"path": "_build/html"}
-    assert build["permissions"] == {"contents": "write"}  # the branch notebooks
+    # The branch notebooks; configure-pages reads the Pages settings.
+    assert build["permissions"] == {"contents": "write", "pages": "read"}
     assert deploy["needs"] == "build"
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
