@@ -145,8 +145,8 @@ def write_learner_sources(app: Sphinx, exception: Exception | None) -> None:
     if not sources.is_dir():  # html_copy_source is off: no download to replace
         return
     # Jupyter Book passes repository.url on as the theme's repository_url, unless
-    # sphinx.config.html_theme_options replaces the theme options: then the
-    # generator reads _config.yml itself (None).
+    # sphinx.config.html_theme_options replaces the theme options (as here):
+    # learner_launch has it from _config.yml either way.
     url = repository_url(app) or None
     try:
         notebooks = learner_notebooks.learner_notebooks(
