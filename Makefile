@@ -99,6 +99,11 @@ wheel: venv  ## the lecture_utils wheel into _build/ (offline: no dependencies, 
 	rm -rf _build/wheel-src
 	@ls _build/lecture_utils-*.whl
 
+# The course offline (issue 15): the site, the learner notebooks, the wheel, the pins.
+.PHONY: bundle
+bundle: book wheel  ## the course offline in one zip: _build/mathematics-for-machine-learning.zip
+	$(BIN)/python tools/bundle.py
+
 # --- testing ----------------------------------------------------------------------
 
 .PHONY: test

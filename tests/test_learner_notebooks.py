@@ -25,7 +25,6 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 
 import nbformat
 import pytest
@@ -33,6 +32,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
+import learner_env  # noqa: E402
 import learner_notebooks as ln  # noqa: E402
 
 HTML = ROOT / "_build" / "html"
@@ -667,112 +667,9 @@ def test_download_button_serves_the_learner_notebook(book_build: object) -> None
 def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     """A virtual environment with only the pinned runtime dependencies."""
     venv = tmp_path_factory.mktemp("learner-venv")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    proc = subprocess.run(
-        [
-            str(python),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-c",
-            str(ROOT / "requirements.txt"),
-            *RUNTIME,
-        ],
-        capture_output=True,
-        text=True,
-        env=_clean_env(),
+    return learner_env.create_venv(
+        venv, ["-c", str(ROOT / "requirements.txt"), *RUNTIME]
     )
-    assert proc.returncode == 0, f"pip install failed:\n{proc.stderr[-3000:]}"
-    return venv
-
-
-def _clean_env(home: pathlib.Path | None = None) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k
-        not in (
-            "PYTHONPATH",
-            "VIRTUAL_ENV",
-            "LECTURE_UTILS_INTERACTIVE",
-            "JPY_SESSION_NAME",
-            "JUPYTER_PATH",
-        )
-    }
-    if home is not None:  # kernelspecs and runtime files of this test only
-        env["JUPYTER_DATA_DIR"] = str(home / "data")
-        env["JUPYTER_CONFIG_DIR"] = str(home / "config")
-        env["JUPYTER_RUNTIME_DIR"] = str(home / "runtime")
-    return env
-
-
-RUNNER = """\
-import json, pathlib, sys, time
-import nbformat
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
-
-path = pathlib.Path(sys.argv[1])
-nb = nbformat.read(path, 4)
-start = time.perf_counter()
-error = None
-try:
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-except CellExecutionError as exc:
-    error = str(exc)
-first = "".join(o.get("text", "") for o in nb.cells[0].get("outputs", []))
-print(json.dumps({"error": error, "install_output": first,
-                  "seconds": time.perf_counter() - start}))
-"""
-
-
-def _run_downloads(
-    venv: pathlib.Path, folders: list[pathlib.Path], home: pathlib.Path
-) -> Iterator[tuple[pathlib.Path, dict]]:
-    """Execute each folder's notebook in the fresh venv, two at a time."""
-    runner = home / "run_notebook.py"
-    runner.write_text(RUNNER)
-    env = _clean_env(home)
-    pending = list(folders)
-    running: list[tuple[pathlib.Path, subprocess.Popen]] = []
-    while pending or running:
-        while pending and len(running) < 2:
-            folder = pending.pop(0)
-            notebook = next(folder.glob("*.ipynb"))
-            running.append(
-                (
-                    notebook,
-                    subprocess.Popen(
-                        [str(venv / "bin" / "python"), str(runner), str(notebook)],
-                        cwd=folder,
-                        env=env,
-                        stdout=subprocess.PIPE,
-                        stderr=subprocess.PIPE,
-                        text=True,
-                    ),
-                )
-            )
-        notebook, proc = running.pop(0)
-        out, err = proc.communicate(timeout=600)
-        try:
-            yield notebook, json.loads(out.strip().split("\n")[-1])
-        except (json.JSONDecodeError, IndexError):
-            yield (
-                notebook,
-                {
-                    "error": f"runner failed: {err[-3000:]}",
-                    "install_output": "",
-                    "seconds": 0.0,
-                },
-            )
-
-
-def _strip_ansi(text: str) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
 @pytest.mark.book
@@ -795,8 +692,9 @@ def test_downloaded_notebooks_run_in_a_fresh_venv(
         folders.append(folder)
     start = time.perf_counter()
     # The first notebook installs the wheel; the others find it installed.
-    results = dict(_run_downloads(fresh_venv, folders[:1], tmp_path))
-    results.update(_run_downloads(fresh_venv, folders[1:], tmp_path))
+    notebooks = [next(folder.glob("*.ipynb")) for folder in folders]
+    results = dict(learner_env.run_notebooks(fresh_venv, notebooks[:1], tmp_path))
+    results.update(learner_env.run_notebooks(fresh_venv, notebooks[1:], tmp_path))
     elapsed = time.perf_counter() - start
     first = results[next(folders[0].glob("*.ipynb"))]
     assert first["install_output"].startswith(
@@ -805,20 +703,12 @@ def test_downloaded_notebooks_run_in_a_fresh_venv(
     failures = []
     for notebook, result in results.items():
         if result["error"]:
-            failures.append(f"{notebook.name}:\n{_strip_ansi(result['error'])[-2500:]}")
+            failures.append(
+                f"{notebook.name}:\n{learner_env.strip_ansi(result['error'])[-2500:]}"
+            )
         elif notebook != next(folders[0].glob("*.ipynb")):
             assert result["install_output"] == "", f"{notebook.name} reinstalled"
-    where = subprocess.run(
-        [
-            str(fresh_venv / "bin" / "python"),
-            "-c",
-            "import lecture_utils; print(lecture_utils.__file__)",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=_clean_env(),
-    ).stdout
+    where = learner_env.imported_from(fresh_venv, tmp_path)
     assert where.startswith(str(fresh_venv)), f"lecture_utils imported from {where}"
     if os.environ.get("LEARNER_REPORT"):
         times = ", ".join(f"{n.stem} {r['seconds']:.1f} s" for n, r in results.items())
