@@ -203,7 +203,21 @@ def _static_path(app: Sphinx, config: object) -> None:
     config.html_static_path = [*config.html_static_path, str(STATIC)]
 
 
+def _single_page_handlers(app: Sphinx) -> None:
+    """The one-page build (``make pdf``) renders every node the HTML build does.
+
+    sphinx-exercise registers handlers for ``singlehtml``, after which Sphinx no
+    longer falls back to the ``html`` handlers of other extensions (myst-nb's
+    hidden code cells): give the one-page builder the ones it lacks.
+    """
+    if app.builder.name == "singlehtml":
+        handlers = app.registry.translation_handlers
+        for node, visitors in handlers.get("html", {}).items():
+            handlers.setdefault("singlehtml", {}).setdefault(node, visitors)
+
+
 def setup(app: Sphinx) -> dict[str, object]:
+    app.connect("builder-inited", _single_page_handlers)
     app.connect("config-inited", _static_path)
     app.connect("html-page-context", _page_context)
     app.connect("build-finished", _fix_pages)
