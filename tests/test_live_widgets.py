@@ -428,7 +428,6 @@ def test_live_figure_redraws_one_figure_into_an_image() -> None:
         draw,
         {"slope": [1.0, 2.0, 3.0], "offset": [0, 1]},
         labels={"slope": "λ"},
-        alt="slope {slope}, offset {offset}",
     )
     assert isinstance(widget, ipywidgets.interactive)
     slope, offset, image, output = widget.children
@@ -438,10 +437,9 @@ def test_live_figure_redraws_one_figure_into_an_image() -> None:
     first = image.value
     width, height = _png_size(first)
     assert image.layout.width == f"{width}px", "the PNG has the displayed size"
-    assert image.tooltip == "slope 1, offset 0"
+    assert not image.tooltip, "a tooltip breaks the Image view of ipywidgets 8.1"
     slope.value = 2.0
     assert image.value != first and _png_size(image.value) == (width, height)
-    assert image.tooltip == "slope 2, offset 0"
     assert len({id(ax) for ax in seen_axes}) == 1, "the same axes are redrawn"
     assert plt.get_fignums() == open_before, (
         "no pyplot figure left for the inline backend"

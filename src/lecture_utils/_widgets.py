@@ -73,14 +73,13 @@ def live_figure(
     start: Sequence[int],
     new_axes: Callable[[], tuple[Figure, object]],
     labels: Mapping[str, str] | None = None,
-    alt: str | None = None,
 ) -> object:
     """An ``ipywidgets.interactive``: one ``SelectionSlider`` per parameter of
     ``params``, at the indices ``start``, labelled by ``labels`` (default the
     names), above the ``Image`` of ``draw(ax, **values)`` on the ``(fig, ax)``
     that ``new_axes()`` makes once, then the ``Output`` where a failing ``draw``
-    shows its traceback. ``alt``, a template formatted with each frame's values,
-    is the image's tooltip (the Image widget has no alt).
+    shows its traceback. (No per-frame alt text: the ``Image`` widget has no
+    ``alt``, and its ``tooltip`` breaks the view in ipywidgets 8.1.)
     """
     import ipywidgets
 
@@ -101,8 +100,6 @@ def live_figure(
                 del cache[next(iter(cache))]
             cache[key] = frames.png(values)
         image.value = cache[key]
-        if alt:
-            image.tooltip = alt.format(**{k: _label(v) for k, v in values.items()})
 
     sliders = {
         name: ipywidgets.SelectionSlider(

@@ -226,7 +226,7 @@ def interactive_figure(
 
         grid = dict(zip(names, values, strict=True))
         shown = dict(zip(names, shown_labels, strict=True))
-        return live_figure(draw, grid, start, new_axes, labels=shown, alt=alt)
+        return live_figure(draw, grid, start, new_axes, labels=shown)
 
     frames, alts, size = [], [], (0, 0)
     for combo in itertools.product(*values):
