@@ -6,6 +6,7 @@ import functools
 import http.server
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
 import threading
@@ -74,3 +75,33 @@ def book_server(book_build: BuildResult) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+# Debian's Chromium, driven by Playwright; the flags keep it from calling home.
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Headless Chromium, one per test module."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not pathlib.Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} not found: run `make deps` (installs Debian's chromium)"
+        )
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()

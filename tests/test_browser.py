@@ -29,31 +29,16 @@ from __future__ import annotations
 import functools
 import gzip
 import pathlib
-import shutil
 import sys
-from collections.abc import Iterator
 from urllib.parse import unquote, urlparse
 
 import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from conftest import HTML, ROOT, serve
+from conftest import ARGS, CHROMIUM, HTML, ROOT, serve
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 # Budgets (issue 13 and, for the height, issue 12).
@@ -409,19 +394,6 @@ def problems(m: dict, later: tuple[int, int, int]) -> list[str]:
         if m[kind]:
             out.append(f"{what}: {m[kind]}")
     return out
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not pathlib.Path(CHROMIUM).exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: run `make deps` (installs Debian's chromium)"
-        )
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def test_every_page(book_server: str, browser: object) -> None:

@@ -178,8 +178,8 @@ def _file(url: str) -> pathlib.Path:
 
 
 def _browse(site: pathlib.Path) -> dict[str, object]:
+    from conftest import ARGS, CHROMIUM
     from playwright.sync_api import sync_playwright
-    from test_browser import ARGS, CHROMIUM
 
     found: dict[str, object] = {}
     pages = sorted(

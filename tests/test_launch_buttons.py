@@ -153,8 +153,9 @@ def test_launch_menu_in_the_browser(served: str, book_server: str) -> None:
     browser test that it does not have without (axe-core, Tab presses to the first
     slider, page weight, requests); the menu opens onto both providers' links."""
     pytest.importorskip("playwright.sync_api")
+    from conftest import ARGS, CHROMIUM
     from playwright.sync_api import sync_playwright
-    from test_browser import ARGS, AXE, CHROMIUM, LaterPages, Visit, measure, problems
+    from test_browser import AXE, LaterPages, Visit, measure, problems
 
     if not AXE.is_file():
         pytest.fail(f"{AXE} not found: run `make npm` (installs the pinned axe-core)")

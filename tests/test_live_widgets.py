@@ -22,7 +22,6 @@ import contextlib
 import os
 import pathlib
 import secrets
-import shutil
 import signal
 import socket
 import statistics
@@ -34,23 +33,11 @@ from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
+from conftest import ROOT
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
 BIN = pathlib.Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--disable-extensions",
-]
 # The goal; a machine busy with other work can relax it (LIVE_WIDGETS_MAX_STEP=0.5).
 MAX_STEP_SECONDS = float(os.environ.get("LIVE_WIDGETS_MAX_STEP", "0.3"))
 STEPS = 5  # arrow-key presses per figure (median is compared)
@@ -141,19 +128,6 @@ def learner_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     folder = tmp_path_factory.mktemp("lab")
     learner_notebooks.write_notebooks(folder, ROOT)
     return folder
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not pathlib.Path(CHROMIUM).exists():
-        pytest.fail(
-            f"{CHROMIUM} not found: run `make deps` (installs Debian's chromium)"
-        )
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 # JavaScript run in the page (the app is exposed as window.jupyterapp).
