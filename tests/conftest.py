@@ -30,18 +30,23 @@ class BuildResult:
     log: str
 
 
-@pytest.fixture(scope="session")
-def book_build() -> BuildResult:
-    """Build the book with warnings as errors (once per test session)."""
+def build_book(source: pathlib.Path) -> BuildResult:
+    """``jupyter-book build`` of the sources in ``source``, warnings as errors."""
     jupyter_book = pathlib.Path(sys.executable).parent / "jupyter-book"
     proc = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "-W", "-n", "--keep-going"],
+        [str(jupyter_book), "build", str(source), "-W", "-n", "--keep-going"],
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=source,
         timeout=1200,
     )
     return BuildResult(proc.returncode, proc.stdout + proc.stderr)
+
+
+@pytest.fixture(scope="session")
+def book_build() -> BuildResult:
+    """Build the book with warnings as errors (once per test session)."""
+    return build_book(ROOT)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

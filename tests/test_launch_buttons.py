@@ -17,14 +17,13 @@ from __future__ import annotations
 import html
 import pathlib
 import re
-import subprocess
 import sys
 from collections.abc import Iterator
 
 import nbformat
 import pytest
 from book_copy import copy_sources
-from conftest import HTML, ROOT, BuildResult, serve
+from conftest import HTML, ROOT, BuildResult, build_book, serve
 
 sys.path.insert(0, str(ROOT / "tools"))
 import bundle
@@ -61,15 +60,8 @@ def _menu_links(page: pathlib.Path) -> dict[str, str]:
 def placeholder(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     """The sources with a placeholder repository.url, built with -W."""
     source = copy_sources(tmp_path_factory.mktemp("fork"), PLACEHOLDER)
-    jupyter_book = pathlib.Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run(
-        [str(jupyter_book), "build", str(source), "-W", "-n", "--keep-going"],
-        cwd=source,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    build = build_book(source)
+    assert build.returncode == 0, build.log[-3000:]
     return source
 
 
