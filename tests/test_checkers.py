@@ -46,7 +46,8 @@ def _returns_tuple(check, right) -> bool:
 
 def test_every_checker_accepts_the_right_answer():
     for check, right in CHECKS:
-        assert check(right).kind is Kind.CORRECT, check.__name__
+        fb = check(right)
+        assert fb.passed and fb.kind is Kind.CORRECT, f"{check.__name__}: {fb}"
 
 
 @pytest.mark.parametrize(("check", "right"), CHECKS, ids=IDS)

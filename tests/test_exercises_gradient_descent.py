@@ -46,11 +46,8 @@ def test_only_the_checkers_are_public():
     ]
 
 
-def test_right_answers_pass():
-    for check, right in CHECKS:
-        fb = check(right)
-        assert fb.passed and fb.kind is Kind.CORRECT, str(fb)
-    # other correct ways of writing them
+def test_other_correct_answers_pass():
+    # the right answers themselves: test_checkers.py, for every checker
     assert check_gradient_step(lambda t, H, b, eta: t - eta * H.dot(t) + eta * b)
     assert check_largest_learning_rate(lambda H: 2 / np.linalg.norm(H, 2))
 

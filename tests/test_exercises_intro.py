@@ -28,11 +28,8 @@ def test_only_the_checkers_are_public():
     assert not any(name.startswith("_") for name in checkers.__all__)
 
 
-def test_right_answers_pass():
-    for check, right in CHECKS:
-        fb = check(right)
-        assert fb.passed and fb.kind is Kind.CORRECT, str(fb)
-
+def test_other_correct_answers_pass():
+    # the right answers themselves: test_checkers.py, for every checker
     def loop_layer(A, b, x):  # a plain loop, as a learner might write it
         return np.array(
             [

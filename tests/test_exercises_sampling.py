@@ -46,11 +46,8 @@ def test_only_the_checkers_are_public():
     ]
 
 
-def test_right_answers_pass():
-    for check, right in CHECKS:
-        fb = check(right)
-        assert fb.passed and fb.kind is Kind.CORRECT, str(fb)
-
+def test_other_correct_answers_pass():
+    # the right answers themselves: test_checkers.py, for every checker
     def loop_version(p, u):  # a plain loop, as a learner might write it
         out = []
         for ui in u:

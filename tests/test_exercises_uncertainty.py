@@ -34,12 +34,6 @@ def test_only_the_checkers_are_public():
     assert sorted(checkers.__all__) == ["check_mc_estimate", "check_network_jacobian"]
 
 
-def test_right_answers_pass():
-    for check, right in CHECKS:
-        fb = check(right)
-        assert fb.passed and fb.kind is Kind.CORRECT, str(fb)
-
-
 def test_the_reference_jacobian_is_the_derivative():
     # the checker's reference against finite differences, on an independent network
     rng = np.random.default_rng(0)
