@@ -77,7 +77,7 @@ class BundleError(Exception):
 def repository_url(root: pathlib.Path = ROOT) -> str:
     """``repository.url`` of ``_config.yml`` (empty when not set)."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
-    return ((config.get("repository") or {}).get("url") or "").strip()
+    return learner_notebooks.config_repository_url(config)
 
 
 def runtime_packages(root: pathlib.Path = ROOT, lab: bool = True) -> list[str]:

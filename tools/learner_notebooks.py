@@ -197,6 +197,11 @@ class Book:
         return posixpath.basename(doc) + ".ipynb"
 
 
+def config_repository_url(config: dict) -> str:
+    """``repository.url`` of a parsed ``_config.yml`` (empty when not set)."""
+    return str((config.get("repository") or {}).get("url") or "").strip()
+
+
 def toc_docs(root: pathlib.Path) -> list[str]:
     """Docnames of ``_toc.yml`` in reading order (root, parts, chapters, sections)."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
@@ -241,7 +246,7 @@ def load_book(root: pathlib.Path = ROOT, repository_url: str | None = None) -> B
             raise LearnerError(f"_toc.yml: {doc} has no .ipynb or .md file")
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
     if repository_url is None:
-        repository_url = ((config.get("repository") or {}).get("url") or "").strip()
+        repository_url = config_repository_url(config)
     book = Book(root, list(paths), paths, repository_url)
     names: dict[str, str] = {}
     for doc in book.notebooks():

@@ -58,7 +58,7 @@ def _read_launch_config(app: Sphinx, config: object) -> None:
 
         book = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     url = (config.html_theme_options or {}).get("repository_url") or ""
-    url = url or (book.get("repository") or {}).get("url") or ""
+    url = url or learner_notebooks.config_repository_url(book)
     launch = book.get("launch_buttons") or {}
     config.learner_launch = {
         "repository_url": str(url).strip(),
