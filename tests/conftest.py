@@ -49,6 +49,18 @@ def book_build() -> BuildResult:
     return build_book(ROOT)
 
 
+@pytest.fixture(scope="session")
+def wheel() -> pathlib.Path:
+    """The ``lecture_utils`` wheel, built into _build/ by ``make wheel`` (once)."""
+    make = subprocess.run(
+        ["make", "-s", "wheel"], cwd=ROOT, capture_output=True, text=True
+    )
+    assert make.returncode == 0, make.stderr[-2000:]
+    wheels = sorted((ROOT / "_build").glob("lecture_utils-*.whl"))
+    assert len(wheels) == 1, wheels
+    return wheels[0]
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass

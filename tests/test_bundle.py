@@ -52,15 +52,12 @@ def _report(message: str) -> None:
 
 @pytest.fixture(scope="module")
 def unzipped(
-    book_build: BuildResult, tmp_path_factory: pytest.TempPathFactory
+    book_build: BuildResult,
+    wheel: pathlib.Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> pathlib.Path:
     """The bundle of the built book, unzipped outside the repository."""
     assert book_build.returncode == 0, book_build.log[-3000:]
-    make = subprocess.run(
-        ["make", "-s", "wheel"], cwd=ROOT, capture_output=True, text=True
-    )
-    assert make.returncode == 0, make.stderr[-2000:]
-    (wheel,) = sorted((ROOT / "_build").glob("lecture_utils-*.whl"))
     out = tmp_path_factory.mktemp("bundle") / "zip" / f"{bundle.NAME}.zip"
     start = time.perf_counter()
     bundle.write_bundle(out, HTML, wheel, ROOT, publish=False)

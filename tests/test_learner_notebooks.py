@@ -674,21 +674,18 @@ def fresh_venv(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
 
 @pytest.mark.book
 def test_downloaded_notebooks_run_in_a_fresh_venv(
-    book_build: object, fresh_venv: pathlib.Path, tmp_path: pathlib.Path
+    book_build: object,
+    wheel: pathlib.Path,
+    fresh_venv: pathlib.Path,
+    tmp_path: pathlib.Path,
 ) -> None:
     assert book_build.returncode == 0, book_build.log[-3000:]
-    make = subprocess.run(
-        ["make", "-s", "wheel"], cwd=ROOT, capture_output=True, text=True
-    )
-    assert make.returncode == 0, make.stderr[-2000:]
-    wheels = sorted((ROOT / "_build").glob("lecture_utils-*.whl"))
-    assert len(wheels) == 1, wheels
     folders = []
     for doc in CHAPTERS:  # each download in its own empty folder, next to the wheel
         folder = tmp_path / pathlib.PurePosixPath(doc).name
         folder.mkdir()
         shutil.copy(HTML / "_sources" / f"{doc}.ipynb", folder)
-        shutil.copy(wheels[0], folder)
+        shutil.copy(wheel, folder)
         folders.append(folder)
     start = time.perf_counter()
     # The first notebook installs the wheel; the others find it installed.
@@ -698,7 +695,7 @@ def test_downloaded_notebooks_run_in_a_fresh_venv(
     elapsed = time.perf_counter() - start
     first = results[next(folders[0].glob("*.ipynb"))]
     assert first["install_output"].startswith(
-        f"Installing lecture_utils from {wheels[0].name}"
+        f"Installing lecture_utils from {wheel.name}"
     ), first
     failures = []
     for notebook, result in results.items():
