@@ -16,7 +16,7 @@ One browser is launched for the module; each page is opened twice:
   it transfers (budget: 300 KB).
 
 axe-core comes from the npm registry (pinned in package.json, installed by
-`make npm`) and is injected by the test as an inline script: the book never
+`make deps`) and is injected by the test as an inline script: the book never
 serves it. Chromium is Debian's /usr/bin/chromium (installed by `make deps`);
 Playwright drives it through its bundled driver and never downloads a browser.
 
@@ -398,7 +398,7 @@ def problems(m: dict, later: tuple[int, int, int]) -> list[str]:
 
 def test_every_page(book_server: str, browser: object) -> None:
     if not AXE.is_file():
-        pytest.fail(f"{AXE} not found: run `make npm` (installs the pinned axe-core)")
+        pytest.fail(f"{AXE} not found: run `make deps` (installs the pinned axe-core)")
     pages = _pages()
     assert len(pages) >= 5, f"too few pages built: {pages}"
     report = {}

@@ -150,7 +150,7 @@ def test_launch_menu_in_the_browser(served: str, book_server: str) -> None:
     from test_browser import AXE, LaterPages, Visit, measure, problems
 
     if not AXE.is_file():
-        pytest.fail(f"{AXE} not found: run `make npm` (installs the pinned axe-core)")
+        pytest.fail(f"{AXE} not found: run `make deps` (installs the pinned axe-core)")
     path = "book/intro/networks.html"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)

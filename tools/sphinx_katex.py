@@ -73,7 +73,7 @@ class _Renderer:
         if node is None or not (self.katex / "package.json").is_file():
             raise ExtensionError(
                 "KaTeX renders the book's maths at build time and needs Node.js and "
-                f"the pinned npm package katex in {self.katex}: run `make npm`."
+                f"the pinned npm package katex in {self.katex}: run `make deps`."
             )
         self.pid = os.getpid()
         return subprocess.Popen(
