@@ -45,7 +45,6 @@ import tempfile
 import tomllib
 import zipfile
 
-import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -76,8 +75,7 @@ class BundleError(Exception):
 
 def repository_url(root: pathlib.Path = ROOT) -> str:
     """``repository.url`` of ``_config.yml`` (empty when not set)."""
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
-    return learner_notebooks.config_repository_url(config)
+    return learner_notebooks.config_repository_url(learner_notebooks.read_config(root))
 
 
 def runtime_packages(root: pathlib.Path = ROOT, lab: bool = True) -> list[str]:

@@ -192,9 +192,18 @@ class Book:
         """The docnames that are chapter notebooks (``.ipynb``)."""
         return [d for d in self.docs if self.paths[d].suffix == ".ipynb"]
 
-    def learner_name(self, doc: str) -> str:
-        """File name of a chapter's learner notebook (flat folder: unique names)."""
-        return posixpath.basename(doc) + ".ipynb"
+
+def learner_name(doc: str) -> str:
+    """File name of a chapter's learner notebook (flat folder: unique names)."""
+    return posixpath.basename(doc) + ".ipynb"
+
+
+def read_config(root: pathlib.Path) -> dict:
+    """``_config.yml`` of the book in ``root`` (empty when missing or empty)."""
+    path = pathlib.Path(root) / "_config.yml"
+    if not path.is_file():
+        return {}
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 def config_repository_url(config: dict) -> str:
@@ -244,13 +253,13 @@ def load_book(root: pathlib.Path = ROOT, repository_url: str | None = None) -> B
                 break
         else:
             raise LearnerError(f"_toc.yml: {doc} has no .ipynb or .md file")
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
+    config = read_config(root)
     if repository_url is None:
         repository_url = config_repository_url(config)
     book = Book(root, list(paths), paths, repository_url)
     names: dict[str, str] = {}
     for doc in book.notebooks():
-        name = book.learner_name(doc)
+        name = learner_name(doc)
         if name in names:
             raise LearnerError(
                 f"{doc} and {names[name]} would both become {name}: "
@@ -415,7 +424,6 @@ class Chapter:
         self.exercises_with_solution: set[str] = set()
         self.markdown: list[str] = []  # pieces of the markdown cell being built
         self.cell_meta: dict[str, object] = {}
-        self.ids: set[str] = set()
 
     # ----------------------------------------------------------------- driver
 
@@ -800,7 +808,7 @@ class Chapter:
         if doc == self.doc:
             return f"[{text}](#{anchor})" if anchor else text
         if doc in self.book.paths and self.book.paths[doc].suffix == ".ipynb":
-            href = self.book.learner_name(doc) + (f"#{anchor}" if anchor else "")
+            href = learner_name(doc) + (f"#{anchor}" if anchor else "")
             return f"[{text}]({href})"
         return f"*{text}*"  # a page of the book without a learner notebook
 
@@ -1014,7 +1022,7 @@ def write_notebooks(
     out.mkdir(parents=True, exist_ok=True)
     book_paths = []
     for doc, nb in learner_notebooks(root, docs).items():
-        path = out / (posixpath.basename(doc) + ".ipynb")
+        path = out / learner_name(doc)
         nbformat.write(nb, path)
         book_paths.append(path)
     return book_paths

@@ -25,7 +25,6 @@ notebooks, with MyST markup and visible solutions.
 from __future__ import annotations
 
 import pathlib
-import posixpath
 import re
 import sys
 from urllib.parse import quote
@@ -51,12 +50,7 @@ def _read_launch_config(app: Sphinx, config: object) -> None:
     """Set ``learner_launch`` from _config.yml, as a Sphinx config value: a change
     of the repository or of a provider then rewrites every page, even in an
     incremental build (Jupyter Book does not pass these on to Sphinx)."""
-    path = pathlib.Path(app.srcdir) / "_config.yml"
-    book = {}
-    if path.is_file():
-        import yaml
-
-        book = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    book = learner_notebooks.read_config(app.srcdir)
     url = (config.html_theme_options or {}).get("repository_url") or ""
     url = url or learner_notebooks.config_repository_url(book)
     launch = book.get("launch_buttons") or {}
@@ -112,7 +106,7 @@ def add_launch_buttons(
     if pathlib.Path(app.env.doc2path(pagename)).suffix != ".ipynb":
         return
     launch = app.config.learner_launch
-    notebook = posixpath.basename(pagename) + ".ipynb"  # as learner_notebooks names it
+    notebook = learner_notebooks.learner_name(pagename)
     # Text only: the theme's provider logos would be 9 KB more on every chapter page,
     # fetched for a menu that is closed.
     buttons = [
