@@ -197,8 +197,6 @@ def main(argv: list[str] | None = None) -> int:
                     f"{path}: Cell {i} displayed a live widget; its view is not stored "
                     "(the book and nbval render figures statically)"
                 )
-            for nb in nbs[1:]:
-                _strip_widgets(nb)
             if not args.once:
                 diff = _difference(*(_compared(nb, patterns) for nb in nbs))
                 if diff:
