@@ -56,15 +56,19 @@ def default_step(x: object, scheme: Scheme = "central") -> np.ndarray:
     """The default step ``eps**p * max(1, |x|)``, entrywise (see the module notes):
     ``p = 1/3`` for the central quotient and ``p = 1/2`` for the forward one."""
     x = as_array(x, "default_step", "x")
-    power = _POWER[check_choice(scheme, tuple(_POWER), "default_step", "scheme")]
-    return EPS**power * np.maximum(1.0, np.abs(x))
+    scheme = check_choice(scheme, tuple(_POWER), "default_step", "scheme")
+    return _default_step(x, scheme)
+
+
+def _default_step(x: np.ndarray, scheme: str) -> np.ndarray:
+    return EPS ** _POWER[scheme] * np.maximum(1.0, np.abs(x))
 
 
 def _steps(x: np.ndarray, h: object, scheme: str, func: str, entrywise=False):
     """The validated step(s): one per entry of ``x``, or broadcast with it."""
     check_choice(scheme, tuple(_POWER), func, "scheme")
     if h is None:
-        return EPS ** _POWER[scheme] * np.maximum(1.0, np.abs(x))
+        return _default_step(x, scheme)
     h = as_array(h, func, "h", positive=True)
     try:
         shape = np.broadcast_shapes(h.shape, x.shape) if entrywise else x.shape
@@ -84,11 +88,15 @@ def _step_taken(x_plus: np.ndarray, x_minus: np.ndarray, func: str) -> np.ndarra
     return step
 
 
+def _arg(z: np.ndarray) -> np.ndarray | np.floating:
+    """A copy of ``z`` to pass to a user's function (a scalar for 0-d ``z``)."""
+    return z[()] if z.ndim == 0 else z.copy()
+
+
 def _value(f: Callable, z: np.ndarray, func: str, shape: tuple | None) -> np.ndarray:
     """``f`` at a copy of ``z``, checked to be real, finite and of ``shape``."""
     with np.errstate(all="ignore"):  # a nan or inf is reported with a message
-        arg = z[()] if z.ndim == 0 else z.copy()
-        return call(f, (arg,), func, "f", shape=shape, fix=_FIX)
+        return call(f, (_arg(z),), func, "f", shape=shape, fix=_FIX)
 
 
 def numerical_derivative(
@@ -162,6 +170,10 @@ def relative_error(a: object, b: object, *, floor: float = 1.0) -> np.ndarray:
     a = as_array(a, "relative_error", "a")
     b = as_array(b, "relative_error", "b", shape=a.shape)
     floor = as_scalar(floor, "relative_error", "floor", positive=True)
+    return _relative_error(a, b, floor)
+
+
+def _relative_error(a: np.ndarray, b: np.ndarray, floor: float = 1.0) -> np.ndarray:
     return np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), floor)
 
 
@@ -204,7 +216,7 @@ def check_gradient(
     numeric, f0 = _jacobian(f, x, steps, func)
     atol = tol + _ROUNDOFF * EPS * np.multiply.outer(np.abs(f0), 1.0 / steps)
     with np.errstate(all="ignore"):
-        answer = grad(x[()] if x.ndim == 0 else x.copy()) if callable(grad) else grad
+        answer = grad(_arg(x)) if callable(grad) else grad
     lecture = (f0.shape or (1,)) + (x.shape or (1,))
     try:
         in_lecture_shape = np.ndim(answer) == len(lecture) != numeric.ndim
@@ -215,5 +227,5 @@ def check_gradient(
     feedback = diagnose(answer, expected, name="grad", rtol=tol, atol=atol)
     if not feedback:
         raise GradientCheckError(feedback)
-    error = relative_error(np.reshape(answer, numeric.shape), numeric)
+    error = _relative_error(np.reshape(answer, numeric.shape), numeric)
     return float(np.max(error, initial=0.0))
