@@ -81,6 +81,10 @@ def polynomial_features(x: object, degree: int, *, scale: float = 1.0) -> np.nda
     """
     x, degree = _inputs(x, degree, "polynomial_features")
     scale = as_scalar(scale, "polynomial_features", "scale", positive=True)
+    return _monomials(x, degree, scale)
+
+
+def _monomials(x: np.ndarray, degree: int, scale: float) -> np.ndarray:
     return (x / scale)[:, None] ** np.arange(degree + 1)
 
 
@@ -193,6 +197,10 @@ def rmse(y: object, y_pred: object) -> float:
     3.5355339059327378
     """
     y, y_pred = _pair(y, y_pred, "rmse")
+    return _rmse(y, y_pred)
+
+
+def _rmse(y: np.ndarray, y_pred: np.ndarray) -> float:
     return float(np.sqrt(np.mean((y - y_pred) ** 2)))
 
 
@@ -262,7 +270,7 @@ def cross_validate(
     folds = np.array_split(as_rng(rng, func).permutation(x.size), k)
     scores = np.zeros((degrees.size, lambdas.size))
     for i, degree in enumerate(degrees):
-        Phi = (x / scale)[:, None] ** np.arange(degree + 1)
+        Phi = _monomials(x, degree, scale)
         for j, lam in enumerate(lambdas):
             for test in folds:
                 train = np.ones(x.size, dtype=bool)
@@ -272,8 +280,7 @@ def cross_validate(
                 except ValueError:  # too few distinct points for this degree (lam = 0)
                     scores[i, j] = np.inf
                     break
-                residuals = y[test] - Phi[test] @ theta
-                scores[i, j] += np.sqrt(np.mean(residuals**2)) / k
+                scores[i, j] += _rmse(y[test], Phi[test] @ theta) / k
     i, j = _simplest_best(scores, degrees, lambdas)
     return CVResult(degrees, lambdas, scores, int(degrees[i]), float(lambdas[j]))
 
