@@ -16,6 +16,9 @@ from typing import NoReturn
 import numpy as np
 
 Shape = Sequence[int | None]
+#: Cap on the floats one call allocates (400 MB): a clear error instead of a
+#: MemoryError or minutes of swapping.
+MAX_ENTRIES = 50_000_000
 
 
 def fail(

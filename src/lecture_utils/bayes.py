@@ -27,7 +27,6 @@ __all__ = [
 ]  # fmt: skip
 
 _MAX_NODES = 2_000  # Gauss-Legendre nodes per axis: leggauss builds an n x n matrix
-_MAX_ENTRIES = 50_000_000  # floats in the arrays one call allocates (400 MB)
 _Rng = np.random.Generator | int | None
 
 
@@ -59,8 +58,8 @@ def _check_data(Phi, y, noise_var, prior_var, func: str) -> tuple:
     """Phi (N, D), y (N,) and the two variances, checked."""
     Phi = v.as_array(Phi, func, "Phi", ndim=2)
     y = v.as_array(y, func, "y", shape=(Phi.shape[0],))
-    if sum(Phi.shape) * max(Phi.shape) > _MAX_ENTRIES:  # [Φ; I] or ΦΦᵀ
-        want = f"small: (N + D) max(N, D) <= {_MAX_ENTRIES:,}"
+    if sum(Phi.shape) * max(Phi.shape) > v.MAX_ENTRIES:  # [Φ; I] or ΦΦᵀ
+        want = f"small: (N + D) max(N, D) <= {v.MAX_ENTRIES:,}"
         v.fail(func, "Phi", want, f"shape {Phi.shape}")
     noise_var = v.as_scalar(noise_var, func, "noise_var", positive=True)
     return Phi, y, noise_var, v.as_scalar(prior_var, func, "prior_var", positive=True)
@@ -185,7 +184,7 @@ def sample_posterior(
     """Draws ``θ^(s) = m + R⁻¹z^(s)``, ``z^(s) ~ N(0, I)``, one per row: (S, D)."""
     func = "sample_posterior"
     post = _check_posterior(posterior, func)
-    cap = _MAX_ENTRIES // max(post.mean.size, 1)
+    cap = v.MAX_ENTRIES // max(post.mean.size, 1)
     n = v.as_int(n_samples, func, "n_samples", minimum=1, maximum=cap)
     return _draw(post, n, v.as_rng(rng, func))
 
@@ -207,7 +206,7 @@ def mc_predictive_density(
     post = _check_posterior(posterior, func)
     Phi_new = v.as_array(Phi_new, func, "Phi_new", shape=(None, post.mean.size))
     y_new = v.as_array(y_new, func, "y_new", shape=(Phi_new.shape[0],))
-    cap = _MAX_ENTRIES // max(post.mean.size, len(y_new), 1)
+    cap = v.MAX_ENTRIES // max(post.mean.size, len(y_new), 1)
     n = v.as_int(n_samples, func, "n_samples", minimum=2, maximum=cap)
     theta = _draw(post, n, v.as_rng(rng, func))  # (S, D)
     dens = stats.norm.pdf(y_new, loc=theta @ Phi_new.T, scale=np.sqrt(post.noise_var))
@@ -224,10 +223,11 @@ def _grid(func: str, lower, upper, n_nodes, name: str, ndim=(0, 1)) -> tuple:
     n = v.as_int(n_nodes, func, name, minimum=1, maximum=_MAX_NODES)
     d, P = lower.size, n**lower.size
     floats = (3 * d + 2) * P  # meshgrids 2 d P, points d P, weights P, f P
-    if floats > _MAX_ENTRIES:
+    if floats > v.MAX_ENTRIES:
         got = f"{n}**{d} points, {floats:.3g} floats"
         fix = "A grid costs n**d evaluations: use Monte Carlo in many dimensions."
-        v.fail(func, f"{name}**d", f"at most {_MAX_ENTRIES:,} floats of grid", got, fix)
+        want = f"at most {v.MAX_ENTRIES:,} floats of grid"
+        v.fail(func, f"{name}**d", want, got, fix)
     t, w = np.polynomial.legendre.leggauss(n)  # nodes and weights on [-1, 1]
     half, mid = (upper - lower) / 2, (upper + lower) / 2
     points = np.meshgrid(*(mid + half * t[:, np.newaxis]).T, indexing="ij")

@@ -18,7 +18,7 @@ import numpy as np
 from numpy.polynomial import legendre
 from scipy.linalg import solve_triangular
 
-from ._validation import as_array, as_int, as_rng, as_scalar, fail
+from ._validation import MAX_ENTRIES, as_array, as_int, as_rng, as_scalar, fail
 
 __all__ = [
     "DEFAULT_NOISE_STD", "DEFAULT_SEED", "CVResult", "cross_validate", "fit_map",
@@ -31,7 +31,6 @@ DEFAULT_SEED = 2017
 #: Standard deviation sigma of the noise of the lecture's data set.
 DEFAULT_NOISE_STD = 0.2
 _MAX_DEGREE = 100
-_MAX_ENTRIES = 50_000_000  # of a design matrix (400 MB)
 _EPS, _TINY = np.finfo(float).eps, np.finfo(float).tiny
 
 
@@ -62,8 +61,8 @@ def _inputs(x: object, degree: object, func: str) -> tuple[np.ndarray, int]:
     x = as_array(x, func, "x", ndim=1)
     degree = as_int(degree, func, "degree", minimum=0, maximum=_MAX_DEGREE)
     entries = x.size * (degree + 1)
-    if entries > _MAX_ENTRIES:
-        want, fix = f"at most {_MAX_ENTRIES:,}", "Use fewer points or a lower degree."
+    if entries > MAX_ENTRIES:
+        want, fix = f"at most {MAX_ENTRIES:,}", "Use fewer points or a lower degree."
         fail(func, "x.size * (degree + 1)", want, f"{entries:,}", fix)
     return x, degree
 

@@ -23,8 +23,6 @@ from . import _validation as v
 
 __all__ = ["Propagated", "propagate_linearised", "propagate_monte_carlo"]
 
-MAX_ENTRIES = 5 * 10**7  # of the (S, D) inputs and of the (S, E, E) products
-
 
 class Propagated(NamedTuple):
     """Mean (E,) and covariance (E, E) of f(x), with the Monte Carlo standard errors
@@ -53,8 +51,8 @@ def _gaussian(mean: object, cov: object, func: str) -> tuple[np.ndarray, ...]:
 
 def _cap(entries: int, name: str, func: str) -> None:
     """Stop before an array of more than ``MAX_ENTRIES`` entries."""
-    if entries > MAX_ENTRIES:
-        want = f"at most {MAX_ENTRIES:,}"
+    if entries > v.MAX_ENTRIES:
+        want = f"at most {v.MAX_ENTRIES:,}"
         v.fail(func, name, want, f"{entries:,}", "Use fewer samples.")
 
 
@@ -76,7 +74,7 @@ def propagate_monte_carlo(
     func = "propagate_monte_carlo"
     f = v.as_callable(f, func, "f")
     mean, cov, L = _gaussian(mean, cov, func)
-    n = v.as_int(n_samples, func, "n_samples", minimum=2, maximum=MAX_ENTRIES)
+    n = v.as_int(n_samples, func, "n_samples", minimum=2, maximum=v.MAX_ENTRIES)
     rng = v.as_rng(rng, func)
     _cap(n * mean.size, "n_samples * D", func)
     x = mean + rng.standard_normal((n, mean.size)) @ L.T  # x^(s) ~ N(mean, cov)
