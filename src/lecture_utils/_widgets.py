@@ -19,14 +19,13 @@ from matplotlib.figure import Figure
 
 from .interactive import _format_value as _label
 
-# Pixels per displayed pixel. 1, like the book's pre-rendered frames (72 dpi): twice
-# the pixels ("retina") would make a step about 1.5 times slower.
-_SCALE = 1
 _CACHED_FRAMES = 64  # PNGs kept: going back to a frame shown before is instant
 
 
 class _Frames:
-    """One persistent figure, redrawn in place; renders PNG bytes."""
+    """One persistent figure, redrawn in place; renders PNG bytes at the figure's
+    dpi, one pixel per displayed pixel: twice the pixels ("retina") would make a
+    step about 1.5 times slower."""
 
     def __init__(self, fig: Figure, ax: object, draw: Callable[..., object]) -> None:
         plt.close(fig)  # out of pyplot: the inline backend must not show it too
@@ -34,13 +33,11 @@ class _Frames:
         self.canvas = FigureCanvasAgg(fig)  # render with Agg whatever the backend
         self.axes = list(fig.axes)
         self.laid_out = False
-        self.base_dpi = fig.dpi
-        fig.set_dpi(self.base_dpi * _SCALE)
 
     @property
     def width_px(self) -> int:
         """Displayed width in CSS pixels."""
-        return round(self.fig.get_figwidth() * self.base_dpi)
+        return round(self.fig.get_figwidth() * self.fig.dpi)
 
     def _reset(self) -> None:
         fig = self.fig
