@@ -36,10 +36,6 @@ _CDF_MISTAKES = {
 }
 
 
-def _inverse_cdf(p: np.ndarray, u: np.ndarray) -> np.ndarray:
-    return np.asarray(inverse_cdf(p, u))
-
-
 def check_inverse_cdf(learner: Callable, *, time_limit: float = 10.0) -> Feedback:
     """Check ``learner(p, u)``: the outcomes k, shape (N,), with F_k-1 < u <= F_k
     for p (K,) and u (N,) in [0, 1] (slide 45), including u on the boundaries, an
@@ -51,7 +47,7 @@ def check_inverse_cdf(learner: Callable, *, time_limit: float = 10.0) -> Feedbac
         (np.full(10, 0.1), np.array([0.05, 0.35, 0.95, 1.0])),
     ]
     name = "inverse_cdf"
-    return _check(learner, _inverse_cdf, cases, _CDF_MISTAKES, time_limit, name=name)
+    return _check(learner, inverse_cdf, cases, _CDF_MISTAKES, time_limit, name=name)
 
 
 def _normalise(w: np.ndarray) -> np.ndarray:
