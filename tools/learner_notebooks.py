@@ -62,6 +62,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 OUT = ROOT / "_build" / "notebooks"
 
 STUB_TAG = "learner-stub"
+_SOURCE_SUFFIXES = (".ipynb", ".md")  # of the book's pages, in order of preference
 INSTALL_MARKER = "# Setup: install lecture_utils"
 # Tags that only mean something to the book or to nbval.
 _BOOK_TAGS = re.compile(r"^(hide-|remove-|nbval-|learner-stub$)")
@@ -190,7 +191,11 @@ class Book:
 
     def notebooks(self) -> list[str]:
         """The docnames that are chapter notebooks (``.ipynb``)."""
-        return [d for d in self.docs if self.paths[d].suffix == ".ipynb"]
+        return [d for d in self.docs if self.is_notebook(d)]
+
+    def is_notebook(self, doc: str) -> bool:
+        """Whether ``doc`` is a page of the book that is a chapter notebook."""
+        return doc in self.paths and self.paths[doc].suffix == ".ipynb"
 
 
 def learner_name(doc: str) -> str:
@@ -226,7 +231,7 @@ def toc_docs(root: pathlib.Path) -> list[str]:
                     docs.append(_strip_suffix(node[key]))
             if isinstance(node.get("glob"), str):
                 for path in sorted(root.glob(node["glob"] + ".*")):
-                    if path.suffix in (".ipynb", ".md"):
+                    if path.suffix in _SOURCE_SUFFIXES:
                         docs.append(_strip_suffix(path.relative_to(root).as_posix()))
             for key in ("parts", "chapters", "sections"):
                 walk(node.get(key) or [])
@@ -236,7 +241,7 @@ def toc_docs(root: pathlib.Path) -> list[str]:
 
 
 def _strip_suffix(name: str) -> str:
-    for suffix in (".ipynb", ".md"):
+    for suffix in _SOURCE_SUFFIXES:
         if name.endswith(suffix):
             return name[: -len(suffix)]
     return name
@@ -247,7 +252,7 @@ def load_book(root: pathlib.Path = ROOT, repository_url: str | None = None) -> B
     root = pathlib.Path(root)
     paths = {}
     for doc in toc_docs(root):
-        for suffix in (".ipynb", ".md"):
+        for suffix in _SOURCE_SUFFIXES:
             if (root / (doc + suffix)).exists():
                 paths[doc] = root / (doc + suffix)
                 break
@@ -807,7 +812,7 @@ class Chapter:
     def _link(self, text: str, doc: str, anchor: str | None) -> str:
         if doc == self.doc:
             return f"[{text}](#{anchor})" if anchor else text
-        if doc in self.book.paths and self.book.paths[doc].suffix == ".ipynb":
+        if self.book.is_notebook(doc):
             href = learner_name(doc) + (f"#{anchor}" if anchor else "")
             return f"[{text}]({href})"
         return f"*{text}*"  # a page of the book without a learner notebook
@@ -1005,7 +1010,7 @@ def learner_notebooks(
     wanted = book.notebooks() if docs is None else [_strip_suffix(d) for d in docs]
     result = {}
     for doc in wanted:
-        if doc not in book.paths or book.paths[doc].suffix != ".ipynb":
+        if not book.is_notebook(doc):
             raise LearnerError(f"{doc} is not a chapter notebook of _toc.yml")
         result[doc] = Chapter(book, doc).convert()
     for message in book.warnings:
