@@ -10,14 +10,27 @@ import time
 
 import numpy as np
 import pytest
+from test_exercises_backprop import CHECKS as BACKPROP
+from test_exercises_bayes import CHECKS as BAYES
+from test_exercises_differentiation import CHECKS as DIFFERENTIATION
 from test_exercises_gradient_descent import CHECKS as GRADIENT_DESCENT
 from test_exercises_intro import CHECKS as INTRO
+from test_exercises_regression import CHECKS as REGRESSION
 from test_exercises_sampling import CHECKS as SAMPLING
 from test_exercises_uncertainty import CHECKS as UNCERTAINTY
 
 from lecture_utils.feedback import Kind
 
-CHECKS = INTRO + GRADIENT_DESCENT + SAMPLING + UNCERTAINTY
+CHECKS = (
+    INTRO
+    + DIFFERENTIATION
+    + BACKPROP
+    + GRADIENT_DESCENT
+    + REGRESSION
+    + BAYES
+    + SAMPLING
+    + UNCERTAINTY
+)
 IDS = [check.__name__ for check, _ in CHECKS]
 
 

@@ -1,9 +1,7 @@
-"""The backprop chapter's checkers: right answers pass, classic mistakes are named,
-and hostile answers (complex, 1e308, None, wrong shapes, hanging) get a verdict."""
+"""The backprop chapter's checkers: classic mistakes are named. The right answers
+and hostile answers (complex, 1e308, None, wrong shapes, hanging): test_checkers.py."""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 import pytest
@@ -39,59 +37,12 @@ def two_layer(x, y, A0, b0, A1, b1, *, factor=True, mean=True):
     return delta.T @ x, delta.sum(axis=0), G.T @ f, G.sum(axis=0)
 
 
-def hang(*args):
-    while True:
-        pass
-
-
-CHECKERS = {
-    check_logsumexp: stable_lse,
-    check_softmax: stable_softmax,
-    check_affine_backward: affine_backward,
-    check_two_layer_backprop: two_layer,
-}
-
-
-def plus(value, outputs):
-    """An answer function returning value added to (or replacing) each output."""
-
-    def answer(*args):
-        got = outputs(*args)
-        if isinstance(got, tuple):
-            return tuple(value(np.asarray(g)) for g in got)
-        return value(np.asarray(got))
-
-    return answer
-
-
-@pytest.mark.parametrize("checker", list(CHECKERS), ids=lambda c: c.__name__)
-def test_right_answers_pass(checker):
-    fb = checker(CHECKERS[checker])
-    assert fb.passed and fb.kind == Kind.CORRECT
-
-
-@pytest.mark.parametrize("checker", list(CHECKERS), ids=lambda c: c.__name__)
-@pytest.mark.parametrize(
-    ("bad", "kinds"),
-    [
-        (lambda right: plus(lambda g: g + 5j, right), {Kind.COMPLEX}),
-        (
-            lambda right: plus(lambda g: np.full_like(g, 1e308), right),
-            {Kind.VALUES, Kind.FACTOR},
-        ),
-        (lambda right: lambda *args: None, {Kind.NO_RESULT, Kind.WRONG_TYPE}),
-        (lambda right: plus(lambda g: np.append(g, 1.0), right), {Kind.SHAPE}),
-        (lambda right: hang, {Kind.TIMEOUT}),
-        (lambda right: lambda *args: 1 / 0, {Kind.EXCEPTION}),
-    ],
-    ids=["complex", "1e308", "None", "shape", "hang", "raises"],
-)
-def test_hostile_answers_get_a_verdict(checker, bad, kinds):
-    start = time.perf_counter()
-    fb = checker(bad(CHECKERS[checker]), time_limit=0.3)
-    assert time.perf_counter() - start < 5  # the time limit is passed on
-    assert not fb.passed and fb.kind in kinds
-    assert not str(fb).startswith("Correct")
+CHECKS = [
+    (check_logsumexp, stable_lse),
+    (check_softmax, stable_softmax),
+    (check_affine_backward, affine_backward),
+    (check_two_layer_backprop, two_layer),
+]
 
 
 def test_logsumexp_mistakes():

@@ -1,14 +1,14 @@
-"""The Bayesian chapter's checkers: correct code passes, each known mistake is named,
-and hostile learner code (complex, 1e308, hanging, None, wrong shape, raising,
-mutating its inputs) gets a verdict instead of breaking the checker.
+"""The Bayesian chapter's checkers: each known mistake is named, and hostile learner
+code gets a verdict instead of breaking the checker. The right answers and the
+hostile answers every checker faces are in test_checkers.py; here are the ones
+particular to these checkers (one output complex or huge, a column mean, a
+singular solve, a wrong answer that mutates its inputs).
 
 The learner functions below are written out independently of the checker's own
 ``mistakes`` table, the way a learner would write them.
 """
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 import pytest
@@ -76,11 +76,6 @@ def precision_returned(Phi, y, noise_var, prior_var):
     return mean, np.linalg.inv(cov)
 
 
-def test_posterior_correct():
-    fb = ex.check_posterior(good_posterior)
-    assert fb.passed and fb.kind is Kind.CORRECT
-
-
 @pytest.mark.parametrize(
     "wrong",
     [
@@ -126,8 +121,6 @@ def test_posterior_hostile_answers():
         lambda *a: (good_posterior(*a)[0] * 1e308, good_posterior(*a)[1])
     )
     assert not overflow and overflow.kind in (Kind.NON_FINITE, Kind.FACTOR, Kind.VALUES)
-    none = ex.check_posterior(lambda *a: None)
-    assert none.kind is Kind.WRONG_TYPE  # a tuple (mean, cov) was asked for
     column = ex.check_posterior(
         lambda *a: (good_posterior(*a)[0][:, None], good_posterior(*a)[1])
     )
@@ -135,16 +128,6 @@ def test_posterior_hostile_answers():
     raising = ex.check_posterior(lambda *a: np.linalg.inv(np.zeros((2, 2))))
     assert raising.kind is Kind.EXCEPTION
     assert isinstance(raising.exception, np.linalg.LinAlgError)
-
-
-def test_posterior_hanging_function_times_out():
-    def hangs(*args):
-        while True:
-            time.sleep(0.01)
-
-    start = time.perf_counter()
-    fb = ex.check_posterior(hangs, time_limit=0.3)
-    assert fb.kind is Kind.TIMEOUT and time.perf_counter() - start < 5
 
 
 def test_learner_that_mutates_its_inputs_is_judged_on_clean_copies():
@@ -166,6 +149,9 @@ def good_mc(Phi_new, y_new, theta_samples, noise_var):
     f = theta_samples @ Phi_new.T  # (S, M)
     dens = np.exp(-0.5 * (y_new - f) ** 2 / noise_var) / np.sqrt(2 * np.pi * noise_var)
     return dens.mean(axis=0)
+
+
+CHECKS = [(ex.check_posterior, good_posterior), (ex.check_mc_predictive, good_mc)]
 
 
 def log_densities(Phi_new, y_new, theta_samples, noise_var):
@@ -193,11 +179,6 @@ def variance_as_sd(Phi_new, y_new, theta_samples, noise_var):
     return good_mc(Phi_new, y_new, theta_samples, noise_var**2)
 
 
-def test_mc_correct():
-    fb = ex.check_mc_predictive(good_mc)
-    assert fb.passed and fb.kind is Kind.CORRECT
-
-
 @pytest.mark.parametrize(
     "wrong", [geometric_mean, mean_log_density, plug_in, summed, variance_as_sd]
 )
@@ -215,23 +196,9 @@ def test_mc_mistake_messages_are_distinct():
 
 
 def test_mc_hostile_answers():
-    assert ex.check_mc_predictive(lambda *a: good_mc(*a) + 5j).kind is Kind.COMPLEX
     huge = ex.check_mc_predictive(lambda P, y, T, nv: np.full(len(y), 1e308))
     assert not huge and huge.kind is Kind.VALUES
-    assert ex.check_mc_predictive(lambda *a: None).kind is Kind.NO_RESULT
     per_sample = ex.check_mc_predictive(
         lambda P, y, T, nv: np.exp(log_densities(P, y, T, nv))
     )  # (S, M), not averaged
     assert per_sample.kind is Kind.SHAPE
-    nan = ex.check_mc_predictive(lambda *a: good_mc(*a) * np.nan)
-    assert nan.kind is Kind.NON_FINITE
-
-
-def test_mc_hanging_function_times_out():
-    def hangs(*args):
-        while True:
-            pass
-
-    start = time.perf_counter()
-    assert ex.check_mc_predictive(hangs, time_limit=0.3).kind is Kind.TIMEOUT
-    assert time.perf_counter() - start < 5  # the limit reached the engine

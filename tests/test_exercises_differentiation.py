@@ -82,15 +82,16 @@ def _grad_A_solution(A: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return -np.einsum("k,q->kq", y - A @ x, x)
 
 
-CHECKERS = [
+CHECKS = [
     (ex.check_row_gradient, _row_solution),
     (ex.check_jacobian, _jacobian_solution),
     (ex.check_loss_gradient_wrt_A, _grad_A_solution),
 ]
 
 
-@pytest.mark.parametrize(("checker", "solution"), CHECKERS)
+@pytest.mark.parametrize(("checker", "solution"), CHECKS)
 def test_the_solution_is_correct(checker: Callable, solution: Callable) -> None:
+    """Beyond tests/test_checkers.py: the "Correct: ..." text and ``name=``."""
     feedback = checker(solution)
     assert feedback.kind is Kind.CORRECT
     assert str(feedback).startswith(f"Correct: {solution.__name__} gives the reference")
@@ -213,10 +214,11 @@ def _hostile(solution: Callable) -> dict[str, tuple[Callable, set]]:
 @pytest.mark.parametrize(
     "case", ["complex", "huge", "timeout", "none", "shape", "raises", "text"]
 )
-@pytest.mark.parametrize(("checker", "solution"), CHECKERS)
+@pytest.mark.parametrize(("checker", "solution"), CHECKS)
 def test_hostile_answers_get_a_verdict(
     checker: Callable, solution: Callable, case: str
 ) -> None:
+    """Beyond tests/test_checkers.py: every verdict's lines fit in 80 columns."""
     learner, kinds = _hostile(solution)[case]
     start = time.perf_counter()
     feedback = checker(learner, time_limit=0.5)
