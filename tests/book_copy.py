@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+from conftest import ROOT
 
 
 def copy_sources(dest: pathlib.Path, repository_url: str | None = None) -> pathlib.Path:

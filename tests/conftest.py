@@ -122,3 +122,19 @@ def browser() -> Iterator[object]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+
+
+# --------------------------------------------------------- shared by test modules
+
+# tools/ is importable by every test module (learner_notebooks, bundle, ...).
+sys.path.insert(0, str(ROOT / "tools"))
+import learner_notebooks as ln  # noqa: E402
+
+# Every notebook under book/; the chapter notebooks of _toc.yml, as docnames
+# ("book/sampling") in reading order.
+NOTEBOOKS = sorted(
+    p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
+CHAPTERS = [d for d in ln.toc_docs(ROOT) if (ROOT / f"{d}.ipynb").is_file()]
+# The repository URL a fork sets in _config.yml, in tests that play a fork.
+PLACEHOLDER = "https://github.com/example-org/mml-course"

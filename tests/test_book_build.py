@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import sys
 import types
 
+import learner_notebooks as ln
 import pytest
-import yaml
 from conftest import HTML, ROOT, BuildResult
 
 pytestmark = pytest.mark.book
@@ -21,15 +20,7 @@ def test_book_builds_without_warnings(book_build: BuildResult) -> None:
     assert warnings == []
 
 
-def _toc_files() -> list[str]:
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [chapter["file"] for chapter in part["chapters"]]
-    return files
-
-
-@pytest.mark.parametrize("page", _toc_files())
+@pytest.mark.parametrize("page", ln.toc_docs(ROOT))
 def test_every_toc_entry_is_a_page(book_build: BuildResult, page: str) -> None:
     assert (HTML / f"{page}.html").is_file()
 
@@ -50,7 +41,6 @@ def test_maths_is_served_by_the_book(book_build: BuildResult) -> None:
 
 def test_katex_checks_every_formula_at_build_time(book_build: BuildResult) -> None:
     """The build's KaTeX process refuses what it cannot parse (a -W build fails)."""
-    sys.path.insert(0, str(ROOT / "tools"))
     from sphinx_katex import _katex_dir, _Renderer
 
     renderer = _Renderer(_katex_dir(types.SimpleNamespace(srcdir=ROOT)))

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import base64
 import io
-import pathlib
 import re
 
 import numpy as np
 import pytest
+from conftest import ROOT
 from PIL import Image
 
 from lecture_utils.interactive import StaticFigure, interactive_figure, resolve_mode
-
-ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def _draw(ax: object, slope: float, offset: float = 0.0) -> None:
@@ -21,10 +19,10 @@ def _draw(ax: object, slope: float, offset: float = 0.0) -> None:
     ax.plot(x, slope * x + offset)
 
 
-def _static(**kwargs: object) -> StaticFigure:
+def _static(draw: object = _draw, **kwargs: object) -> StaticFigure:
     args = {"params": {"slope": [1, 2]}, "alt": "slope {slope}", "mode": "static"}
     args.update(kwargs)
-    return interactive_figure(_draw, args.pop("params"), **args)
+    return interactive_figure(draw, args.pop("params"), **args)
 
 
 def test_static_frames_cover_the_product_in_row_major_order() -> None:
@@ -165,16 +163,8 @@ def test_the_book_lays_out_and_drives_the_sliders() -> None:
     ],
 )
 def test_bad_arguments(kwargs: dict, error: type, match: str) -> None:
-    args = {
-        "draw": _draw,
-        "params": {"slope": [1, 2]},
-        "alt": "slope {slope}",
-        "mode": "static",
-    }
-    args.update(kwargs)
-    draw, params = args.pop("draw"), args.pop("params")
     with pytest.raises(error, match=match):
-        interactive_figure(draw, params, **args)
+        _static(**kwargs)
 
 
 def test_resolve_mode(monkeypatch: pytest.MonkeyPatch) -> None:

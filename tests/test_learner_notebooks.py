@@ -22,20 +22,15 @@ import pathlib
 import re
 import shutil
 import subprocess
-import sys
 import textwrap
 import time
 
+import learner_env
+import learner_notebooks as ln
 import nbformat
 import pytest
+from conftest import CHAPTERS, HTML, ROOT
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-
-import learner_env  # noqa: E402
-import learner_notebooks as ln  # noqa: E402
-
-HTML = ROOT / "_build" / "html"
 # What a learner needs to run the notebooks (the rest comes with them).
 # The wheel's dependencies and its [notebooks] extra, plus a kernel to run them.
 RUNTIME = ["numpy", "scipy", "matplotlib", "ipywidgets", "autograd", "mpmath"]
@@ -550,9 +545,6 @@ def test_lab_copy_keeps_the_learners_work(tmp_path: pathlib.Path) -> None:
 # ---------------------------------------------------------------- real chapters
 
 
-CHAPTERS = [d for d in ln.toc_docs(ROOT) if (ROOT / f"{d}.ipynb").exists()]
-
-
 @pytest.fixture(scope="module")
 def chapters() -> dict[str, nbformat.NotebookNode]:
     warnings: list[str] = []
@@ -646,7 +638,9 @@ def test_chapter_stubs_before_solutions_after(doc: str, chapters: dict) -> None:
 
 
 @pytest.mark.book
-def test_download_button_serves_the_learner_notebook(book_build: object) -> None:
+def test_download_button_serves_the_learner_notebook(
+    book_build: object, chapters: dict
+) -> None:
     assert book_build.returncode == 0, book_build.log[-3000:]
     for doc in CHAPTERS:
         page = (HTML / f"{doc}.html").read_text(encoding="utf-8")
@@ -655,7 +649,7 @@ def test_download_button_serves_the_learner_notebook(book_build: object) -> None
         assert f'href="{href}"' in page, f"{doc}: download button does not link {href}"
         served = nbformat.read(HTML / "_sources" / f"{doc}.ipynb", 4)
         assert served.cells[0].source.startswith(ln.INSTALL_MARKER), doc
-        expected = ln.learner_notebooks(ROOT, [doc])[doc]
+        expected = chapters[doc]
         assert served == expected, f"{doc}: the download is not the learner notebook"
         numbers = re.findall(r'class="caption-number">Exercise (\d+) ', page)
         text = "\n".join(c.source for c in served.cells)

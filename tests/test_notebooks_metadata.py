@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import pathlib
 import re
+from collections.abc import Iterator
 
+import learner_notebooks as ln
 import pytest
-import yaml
+from conftest import NOTEBOOKS, ROOT
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(
-    p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
-)
+# The book's pages in reading order (sections and globs of _toc.yml included).
+PAGES = list(ln.load_book(ROOT).paths.values())
 
 
 def _cells(path: pathlib.Path) -> list[dict]:
@@ -21,19 +21,6 @@ def _cells(path: pathlib.Path) -> list[dict]:
 
 def _source(cell: dict) -> str:
     return "".join(cell["source"])
-
-
-def _toc_pages() -> list[pathlib.Path]:
-    """The book's pages in reading order, as _toc.yml lists them."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]] + [
-        c["file"] for part in toc["parts"] for c in part.get("chapters", [])
-    ]
-    pages = []
-    for name in files:
-        matches = [ROOT / f"{name}{ext}" for ext in (".ipynb", ".md")]
-        pages += [m for m in matches if m.exists()]
-    return pages
 
 
 def _markdown(path: pathlib.Path) -> list[str]:
@@ -120,7 +107,7 @@ def _slides_named(text: str) -> list[int]:
 
 def test_slides_2_to_54_are_covered_in_the_lectures_order() -> None:
     first_seen: list[int] = []
-    for page in _toc_pages():
+    for page in PAGES:
         for text in _markdown(page):
             for slide in _slides_named(text):
                 if slide not in first_seen:
@@ -133,47 +120,23 @@ def test_slides_2_to_54_are_covered_in_the_lectures_order() -> None:
     )
 
 
-def _literalinclude_lines(block: str, page: pathlib.Path) -> int:
-    """How many lines a literalinclude block shows (pyobject/lines/start/end)."""
-    head, *options = block.strip().splitlines()
-    source = (page.parent / head.split("}", 1)[1].strip()).resolve()
-    lines = source.read_text().splitlines()
-    opts = {}
-    for option in options:  # ":name: value" lines
-        _, name, value = option.split(":", 2)
-        opts[name] = value.strip()
-    if "pyobject" in opts:
-        import ast
-
-        tree = ast.parse(source.read_text())
-        name = opts["pyobject"].split(".")[-1]
-        node = next(n for n in ast.walk(tree) if getattr(n, "name", None) == name)
-        start = min([node.lineno] + [d.lineno for d in node.decorator_list])
-        lines = lines[start - 1 : node.end_lineno]
-    if "lines" in opts:  # e.g. "1-3,9-": ranges of 1-based lines, open at either end
-        keep = []
-        for part in opts["lines"].split(","):
-            a, dash, b = part.strip().partition("-")
-            first, last = int(a or 1), int(b) if b else (len(lines) if dash else int(a))
-            keep += lines[first - 1 : last]
-        lines = keep
-    for key, keep in (("start-after", False), ("start-at", True)):
-        if key in opts:
-            i = next(i for i, s in enumerate(lines) if opts[key] in s)
-            lines = lines[i if keep else i + 1 :]
-    for key, keep in (("end-before", False), ("end-at", True)):
-        if key in opts:
-            i = next(i for i, s in enumerate(lines) if opts[key] in s)
-            lines = lines[: i + 1 if keep else i]
-    return len(lines)
+def _literalincludes(text: str) -> Iterator[ln.Directive]:
+    """The literalinclude directives of MyST text, nested ones included."""
+    for block in ln._blocks(text):
+        d = block.directive
+        if d is not None and d.name == "literalinclude":
+            yield d
+        elif d is not None:
+            yield from _literalincludes(d.body)
 
 
-@pytest.mark.parametrize("page", _toc_pages(), ids=lambda p: p.name)
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_listings_show_at_most_30_lines(page: pathlib.Path) -> None:
     for text in _markdown(page):
-        for block in re.findall(r"```\{literalinclude\}(.*?)```", text, flags=re.S):
-            n = _literalinclude_lines("}" + block, page)
-            assert n <= 30, f"{page.name}: a listing shows {n} lines: {block[:60]!r}"
+        for d in _literalincludes(text):
+            _, shown = ln.literalinclude(ROOT, page, d)  # read by Sphinx's reader
+            n = len(shown.splitlines())
+            assert n <= 30, f"{page.name}: {d.arg} {d.options} shows {n} lines"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -23,15 +23,11 @@ import sys
 
 import pytest
 import yaml
+from book_copy import copy_sources
+from conftest import CHAPTERS, PLACEHOLDER, ROOT
+from sphinx_learner import NOTEBOOKS_BRANCH
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
 WORKFLOWS = ROOT / ".github" / "workflows"
-sys.path.insert(0, str(ROOT / "tools"))
-
-from book_copy import copy_sources  # noqa: E402
-from sphinx_learner import NOTEBOOKS_BRANCH  # noqa: E402
-
-PLACEHOLDER = "https://github.com/example-org/mml-course"
 
 # check-jsonschema's command line with the network cut off: any connection
 # attempt (DNS included) raises, and is reported on stderr.
@@ -276,13 +272,8 @@ def test_publish_pushes_the_learner_notebooks_to_their_branch(
     assert log == [f"Learner notebooks of {main_before} (tools/bundle.py)"]
     files = set(_git(origin, "ls-tree", "--name-only", NOTEBOOKS_BRANCH).split())
     import bundle
-    import learner_notebooks as ln
 
-    chapters = {
-        pathlib.PurePosixPath(doc).name + ".ipynb"
-        for doc in ln.toc_docs(ROOT)
-        if (ROOT / f"{doc}.ipynb").is_file()
-    }
+    chapters = {pathlib.PurePosixPath(doc).name + ".ipynb" for doc in CHAPTERS}
     assert files == chapters | {"requirements.txt", "runtime.txt", "README.md"}
     assert _git(origin, "show", f"{NOTEBOOKS_BRANCH}:runtime.txt") == "python-3.11\n"
     requirements = _git(origin, "show", f"{NOTEBOOKS_BRANCH}:requirements.txt")

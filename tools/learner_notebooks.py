@@ -376,6 +376,42 @@ def _blocks(text: str) -> list[Block]:
     return blocks
 
 
+def literalinclude(
+    root: pathlib.Path, page: pathlib.Path, d: Directive
+) -> tuple[pathlib.Path, str]:
+    """The file a ``literalinclude`` on ``page`` names, and what Sphinx shows of it
+    (read by Sphinx's own reader: pyobject, lines, start/end, dedent, ...)."""
+    from sphinx.directives.code import LiteralIncludeReader
+
+    if d.arg.startswith("/"):
+        path = root / d.arg.lstrip("/")
+    else:
+        path = page.parent / d.arg
+    path = pathlib.Path(posixpath.normpath(path.as_posix()))
+    options: dict[str, object] = {}
+    for key, value in d.options.items():
+        if key in ("dedent", "tab-width", "lineno-start"):
+            options[key] = int(value) if value else None
+        elif key in (
+            "pyobject",
+            "lines",
+            "start-after",
+            "end-before",
+            "start-at",
+            "end-at",
+            "prepend",
+            "append",
+            "encoding",
+        ):
+            options[key] = value
+    config = types.SimpleNamespace(source_encoding="utf-8-sig")
+    try:
+        text, _ = LiteralIncludeReader(str(path), options, config).read()
+    except (OSError, ValueError) as error:
+        raise LearnerError(f"literalinclude {d.arg}: {error}") from None
+    return path, text
+
+
 def heading_anchor(text: str) -> str:
     """The id JupyterLab and Notebook 7 give a rendered heading (spaces -> '-')."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # links -> their text
@@ -713,36 +749,9 @@ class Chapter:
         self._flush()
 
     def _literalinclude(self, d: Directive) -> str:
-        from sphinx.directives.code import LiteralIncludeReader
-
-        if d.arg.startswith("/"):
-            path = self.book.root / d.arg.lstrip("/")
-        else:
-            path = self.path.parent / d.arg
-        path = pathlib.Path(posixpath.normpath(path.as_posix()))
-        options: dict[str, object] = {}
-        for key, value in d.options.items():
-            if key in ("dedent", "tab-width", "lineno-start"):
-                options[key] = int(value) if value else None
-            elif key in (
-                "pyobject",
-                "lines",
-                "start-after",
-                "end-before",
-                "start-at",
-                "end-at",
-                "prepend",
-                "append",
-                "encoding",
-            ):
-                options[key] = value
         if self.first_pass:
             return ""
-        config = types.SimpleNamespace(source_encoding="utf-8-sig")
-        try:
-            text, _ = LiteralIncludeReader(str(path), options, config).read()
-        except (OSError, ValueError) as error:
-            raise LearnerError(f"literalinclude {d.arg}: {error}") from None
+        path, text = literalinclude(self.book.root, self.path, d)
         language = d.options.get("language") or {".py": "python"}.get(path.suffix, "")
         try:
             shown = path.relative_to(self.book.root).as_posix()
