@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -73,12 +74,20 @@ class _QuietServer(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def serve(directory: pathlib.Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    """Serve ``directory`` on 127.0.0.1 like ``python -m http.server`` (no gzip)."""
+@contextlib.contextmanager
+def serve(directory: pathlib.Path) -> Iterator[str]:
+    """Serve ``directory`` on 127.0.0.1 like ``python -m http.server`` (no gzip).
+
+    Yields the base URL; the server stops when the block ends.
+    """
     handler = functools.partial(_QuietHandler, directory=str(directory))
     server = _QuietServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")
@@ -86,12 +95,8 @@ def book_server(book_build: BuildResult) -> Iterator[str]:
     """Serve _build/html on 127.0.0.1 and yield its base URL."""
     if book_build.returncode != 0:
         pytest.fail("the book did not build; see test_book_build for the log")
-    server, url = serve(HTML)
-    try:
+    with serve(HTML) as url:
         yield url
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # Debian's Chromium, driven by Playwright; the flags keep it from calling home.

@@ -54,11 +54,12 @@ WIDE, PHONE = 1280, 390
 KNOWN_HARMLESS_CONSOLE: list[tuple[str, str]] = []
 
 
-def _pages() -> list[str]:
+def _pages(root: pathlib.Path = HTML) -> list[str]:
+    """The built pages under ``root``, as paths relative to it."""
     return sorted(
-        p.relative_to(HTML).as_posix()
-        for p in HTML.rglob("*.html")
-        if not {"_static", "_sources", "_images"} & set(p.relative_to(HTML).parts)
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.html")
+        if not {"_static", "_sources", "_images"} & set(p.relative_to(root).parts)
     )
 
 
@@ -413,29 +414,41 @@ def test_every_page(book_server: str, browser: object) -> None:
     assert report == {}, "\n".join(f"{k}: {'; '.join(v)}" for k, v in report.items())
 
 
+SHOWN = (
+    "el => [...el.querySelectorAll('.lu-frames img')]"
+    ".filter(i => i.style.display !== 'none')"
+)
+
+
+def move_first_slider(page: object) -> tuple[list[str], list[str]]:
+    """The frames the first figure shows before and after End on its first slider.
+
+    The keyboard moves the slider (which fires input); both times the frames
+    shown are read once they have loaded.
+    """
+    figure = page.locator(".lu-interactive").first
+    loaded = SHOWN + ".every(i => i.complete && i.naturalWidth > 0)"
+    figure.scroll_into_view_if_needed()
+    page.wait_for_function(loaded, arg=figure.element_handle())
+    before = figure.evaluate(SHOWN + ".map(i => i.currentSrc)")
+    figure.locator("input[type=range]").first.focus()
+    page.keyboard.press("End")
+    page.wait_for_function(loaded, arg=figure.element_handle())
+    return before, figure.evaluate(SHOWN + ".map(i => i.currentSrc)")
+
+
 def test_static_slider_changes_the_figure(book_server: str, browser: object) -> None:
     context = browser.new_context(viewport={"width": WIDE, "height": 900})
-    shown = (
-        "el => [...el.querySelectorAll('.lu-frames img')]"
-        ".filter(i => i.style.display !== 'none')"
-    )
-    loaded = shown + ".every(i => i.complete && i.naturalWidth > 0)"
     try:
         visit = Visit(context, f"{book_server}/book/intro/networks.html")
-        figure = visit.page.locator(".lu-interactive").first
-        figure.scroll_into_view_if_needed()
-        visit.page.wait_for_function(loaded, arg=figure.element_handle())
-        before = figure.evaluate(shown + ".map(i => i.currentSrc)")
+        before, after = move_first_slider(visit.page)
         assert len(before) == 1, "exactly one frame should be shown"
-        slider = figure.locator("input[type=range]").first
-        slider.focus()
-        visit.page.keyboard.press("End")  # the keyboard moves it (fires input)
-        visit.page.wait_for_function(loaded, arg=figure.element_handle())
-        after = figure.evaluate(shown + ".map(i => i.currentSrc)")
         assert len(after) == 1
         assert after != before, "moving the slider did not change the figure"
+        figure = visit.page.locator(".lu-interactive").first
         label = figure.locator("output").first.text_content()
         assert label == "90", f"slider label shows {label!r}"
+        slider = figure.locator("input[type=range]").first
         assert slider.get_attribute("aria-valuetext") == "90"
         # After the first move the frames one step away are fetched too: more
         # than the first frame and the one shown have a src now.
@@ -493,7 +506,6 @@ def main() -> None:
     """Print the numbers of every page of the current build (no assertions)."""
     from playwright.sync_api import sync_playwright
 
-    server, base = serve(HTML)
     head = (
         "page",
         "cold KB",
@@ -513,7 +525,7 @@ def main() -> None:
     print(" | ".join(head))
     import time
 
-    with sync_playwright() as p:
+    with serve(HTML) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         later_pages = LaterPages(browser, base)
         for path in _pages():
@@ -554,8 +566,6 @@ def main() -> None:
             if m["console"] or m["failed"] or m["external"]:
                 print("    log:", m["console"][:2], m["failed"][:2], m["external"][:2])
         browser.close()
-    server.shutdown()
-    server.server_close()
 
 
 if __name__ == "__main__":

@@ -8,7 +8,8 @@ does) and unzipped into a temporary folder outside the repository. Then:
   pins of requirements.txt, README.txt; under 25 MB;
 * the book from ``file://`` in headless Chromium: every page loads with no
   failed request, no request other than to a file of the folder and no console
-  error; the maths is rendered (no raw TeX); a slider changes its figure;
+  error; the maths is rendered (the browser test's check: no raw TeX, no KaTeX
+  error, no maths script); a slider changes its figure;
   search finds pages; no link points to a download the folder lacks;
 * the notebooks: a fresh virtual environment made with README.txt's pip
   command (the pinned requirements and the bundled wheel, in the background
@@ -33,6 +34,7 @@ from urllib.parse import unquote, urlparse
 import nbformat
 import pytest
 from conftest import HTML, ROOT, BuildResult
+from test_browser import RAW_TEX, Visit, _pages, move_first_slider
 
 sys.path.insert(0, str(ROOT / "tools"))
 import bundle
@@ -126,125 +128,64 @@ def _readme_pip_args(unzipped: pathlib.Path) -> list[str]:
     return shlex.split(line.split(" -m pip install ", 1)[1])
 
 
-# What the browser checks on every page opened from the folder.
-CHECK = r"""() => {
-  const main = document.querySelector('main') || document.body;
-  const copy = main.cloneNode(true);
-  copy.querySelectorAll('pre, code, script, style, .katex, .highlight, textarea')
-      .forEach(e => e.remove());
-  const tex = copy.textContent.match(/\$\$|\\\(|\\\[|\\(frac|mathbb|begin|sum)\b/g);
-  return {
-    tex: tex || [],
-    katex: document.querySelectorAll('.katex').length,
-    errors: document.querySelectorAll('.katex-error').length,
-    downloads: [...document.querySelectorAll('a[href$=".zip"], a[href$=".pdf"]')]
-        .map(a => a.href),
-  };
-}"""
+# Links to a download; each must name a file of the folder.
+DOWNLOADS = """() => [...document.querySelectorAll('a[href$=".zip"], a[href$=".pdf"]')]
+    .map(a => a.href)"""
 
 
-class _Page:
-    def __init__(self, context: object, url: str) -> None:
-        self.requests: list[str] = []
-        self.failed: list[str] = []
-        self.console: list[str] = []
-        page = context.new_page()
-        page.on("request", lambda r: self.requests.append(r.url))
-        page.on("requestfailed", lambda r: self.failed.append(f"{r.failure} {r.url}"))
-        page.on(
-            "console",
-            lambda m: self.console.append(m.text) if m.type == "error" else None,
-        )
-        page.on("pageerror", lambda e: self.console.append(f"page error: {e}"))
-        page.goto(url, wait_until="networkidle")
-        self.page = page
-
-    def outside(self, folder: pathlib.Path) -> list[str]:
-        """Requests that are not for a file of ``folder``."""
-        prefix = folder.resolve().as_uri() + "/"
-        return [
-            u
-            for u in self.requests
-            if urlparse(u).scheme not in ("data", "blob", "about")
-            and not u.startswith(prefix)
-        ]
+def _outside(visit: Visit, folder: pathlib.Path) -> list[str]:
+    """Requests of ``visit`` that are not for a file of ``folder``."""
+    prefix = folder.resolve().as_uri() + "/"
+    return visit.external + [
+        r.url for r in visit.requests if not r.url.startswith(prefix)
+    ]
 
 
 def _file(url: str) -> pathlib.Path:
     return pathlib.Path(unquote(urlparse(url).path))
 
 
-def _browse(site: pathlib.Path) -> dict[str, object]:
-    from conftest import ARGS, CHROMIUM
-    from playwright.sync_api import sync_playwright
-
+def _browse(browser: object, site: pathlib.Path) -> dict[str, object]:
     found: dict[str, object] = {}
-    pages = sorted(
-        p
-        for p in site.rglob("*.html")
-        if not {"_static", "_sources", "_images"} & set(p.relative_to(site).parts)
-    )
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        try:
-            # The folder's index.html redirects to the introduction.
-            start = _Page(context, (site / "index.html").as_uri())
-            found["start"] = start.page.url
-            for path in pages:
-                visit = _Page(context, path.as_uri())
-                checks = visit.page.evaluate(CHECK)
-                checks["downloads"] = [  # links to a file the folder lacks
-                    u for u in checks["downloads"] if not _file(u).is_file()
-                ]
-                problems = [
-                    f"{k}: {v}" for k, v in checks.items() if k != "katex" and v
-                ]
-                problems += [f"failed: {u}" for u in visit.failed]
-                problems += [f"not in the folder: {u}" for u in visit.outside(site)]
-                problems += [f"console: {m}" for m in visit.console]
-                found[path.relative_to(site).as_posix()] = (checks["katex"], problems)
-                visit.page.close()
-            found["slider"] = _move_slider(context, site / "book/intro/networks.html")
-            search = _Page(context, (site / "search.html").as_uri() + "?q=jacobian")
-            search.page.wait_for_selector("#search-results li", timeout=15_000)
-            found["search"] = (
-                search.page.locator("#search-results li a").all_inner_texts(),
-                search.failed + search.console + search.outside(site),
-            )
-        finally:
-            context.close()
-            browser.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        # The folder's index.html redirects to the introduction.
+        start = Visit(context, (site / "index.html").as_uri())
+        found["start"] = start.page.url
+        for path in _pages(site):
+            visit = Visit(context, (site / path).as_uri())
+            checks = visit.page.evaluate(RAW_TEX)
+            checks["downloads"] = [  # links to a file the folder lacks
+                u for u in visit.page.evaluate(DOWNLOADS) if not _file(u).is_file()
+            ]
+            problems = [f"{k}: {v}" for k, v in checks.items() if k != "katex" and v]
+            problems += [f"failed: {u}" for u in visit.failed]
+            problems += [f"not in the folder: {u}" for u in _outside(visit, site)]
+            problems += [f"console: {m}" for m in visit.console]
+            found[path] = (checks["katex"], problems)
+            visit.page.close()
+        slider = Visit(context, (site / "book/intro/networks.html").as_uri())
+        before, after = move_first_slider(slider.page)
+        found["slider"] = (before, after, slider.failed + slider.console)
+        search = Visit(context, (site / "search.html").as_uri() + "?q=jacobian")
+        search.page.wait_for_selector("#search-results li", timeout=15_000)
+        found["search"] = (
+            search.page.locator("#search-results li a").all_inner_texts(),
+            search.failed + search.console + _outside(search, site),
+        )
+    finally:
+        context.close()
     return found
 
 
-def _move_slider(context: object, page_path: pathlib.Path) -> tuple:
-    """(frame shown before, after pressing End on the first slider, problems)."""
-    visit = _Page(context, page_path.as_uri())
-    shown = (
-        "el => [...el.querySelectorAll('.lu-frames img')]"
-        ".filter(i => i.style.display !== 'none')"
-    )
-    loaded = shown + ".every(i => i.complete && i.naturalWidth > 0)"
-    figure = visit.page.locator(".lu-interactive").first
-    figure.scroll_into_view_if_needed()
-    visit.page.wait_for_function(loaded, arg=figure.element_handle())
-    before = figure.evaluate(shown + ".map(i => i.currentSrc)")
-    figure.locator("input[type=range]").first.focus()
-    visit.page.keyboard.press("End")
-    visit.page.wait_for_function(loaded, arg=figure.element_handle())
-    after = figure.evaluate(shown + ".map(i => i.currentSrc)")
-    return before, after, visit.failed + visit.console
-
-
-def test_offline_book_and_notebooks(unzipped: pathlib.Path) -> None:
+def test_offline_book_and_notebooks(unzipped: pathlib.Path, browser: object) -> None:
     """The book from file:// and every notebook in a fresh venv (see the module)."""
     notebooks = unzipped / "notebooks"
     venv = notebooks / ".venv"
     start = time.perf_counter()
     pip = learner_env.start_venv(venv, _readme_pip_args(unzipped), cwd=notebooks)
     try:
-        found = _browse(unzipped / "book")
+        found = _browse(browser, unzipped / "book")
     except BaseException:
         pip.kill()
         pip.communicate()

@@ -126,12 +126,8 @@ def test_no_launch_button_without_a_repository_url(book_build: BuildResult) -> N
 
 @pytest.fixture(scope="module")
 def served(placeholder: pathlib.Path) -> Iterator[str]:
-    server, url = serve(placeholder / "_build" / "html")
-    try:
+    with serve(placeholder / "_build" / "html") as url:
         yield url
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _kinds(found: list[str]) -> set[str]:
@@ -140,51 +136,45 @@ def _kinds(found: list[str]) -> set[str]:
 
 
 @pytest.mark.browser
-def test_launch_menu_in_the_browser(served: str, book_server: str) -> None:
+def test_launch_menu_in_the_browser(
+    served: str, book_server: str, browser: object
+) -> None:
     """With the menu in its header, the chapter with sliders has no problem of the
     browser test that it does not have without (axe-core, Tab presses to the first
     slider, page weight, requests); the menu opens onto both providers' links."""
-    pytest.importorskip("playwright.sync_api")
-    from conftest import ARGS, CHROMIUM
-    from playwright.sync_api import sync_playwright
     from test_browser import AXE, LaterPages, Visit, measure, problems
 
     if not AXE.is_file():
         pytest.fail(f"{AXE} not found: run `make deps` (installs the pinned axe-core)")
     path = "book/intro/networks.html"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        found = {}
+    found = {}
+    for name, base in (("with", served), ("without", book_server)):
+        later = LaterPages(browser, base)
         try:
-            for name, base in (("with", served), ("without", book_server)):
-                later = LaterPages(browser, base)
-                try:
-                    found[name] = problems(
-                        measure(browser, base, path), later.measure(path)
-                    )
-                finally:
-                    later.close()
-            new = _kinds(found["with"]) - _kinds(found["without"])
-            assert not new, f"{path}: the launch menu adds {found['with']}"
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            visit = Visit(context, f"{served}/{path}")
-            page = visit.page
-            toggle = page.locator(".dropdown-launch-buttons > button")
-            assert toggle.get_attribute("aria-label") == "Launch interactive content"
-            icon = toggle.locator("i.fa-rocket")
-            mask = icon.evaluate("i => getComputedStyle(i).maskImage")
-            assert mask.startswith('url("data:image/svg+xml'), mask
-            toggle.click()
-            items = page.locator(".dropdown-launch-buttons .dropdown-menu a")
-            items.first.wait_for(state="visible")
-            assert items.all_inner_texts() == ["Binder", "Colab"]
-            assert items.evaluate_all("a => a.map(e => e.href)") == [
-                f"https://mybinder.org/v2/gh/{ORG_REPO}/{NOTEBOOKS_BRANCH}"
-                "?urlpath=lab/tree/networks.ipynb",
-                f"https://colab.research.google.com/github/{ORG_REPO}/blob/"
-                f"{NOTEBOOKS_BRANCH}/networks.ipynb",
-            ]
-            assert visit.failed == [] and visit.console == [] and visit.external == []
-            context.close()
+            found[name] = problems(measure(browser, base, path), later.measure(path))
         finally:
-            browser.close()
+            later.close()
+    new = _kinds(found["with"]) - _kinds(found["without"])
+    assert not new, f"{path}: the launch menu adds {found['with']}"
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        visit = Visit(context, f"{served}/{path}")
+        page = visit.page
+        toggle = page.locator(".dropdown-launch-buttons > button")
+        assert toggle.get_attribute("aria-label") == "Launch interactive content"
+        icon = toggle.locator("i.fa-rocket")
+        mask = icon.evaluate("i => getComputedStyle(i).maskImage")
+        assert mask.startswith('url("data:image/svg+xml'), mask
+        toggle.click()
+        items = page.locator(".dropdown-launch-buttons .dropdown-menu a")
+        items.first.wait_for(state="visible")
+        assert items.all_inner_texts() == ["Binder", "Colab"]
+        assert items.evaluate_all("a => a.map(e => e.href)") == [
+            f"https://mybinder.org/v2/gh/{ORG_REPO}/{NOTEBOOKS_BRANCH}"
+            "?urlpath=lab/tree/networks.ipynb",
+            f"https://colab.research.google.com/github/{ORG_REPO}/blob/"
+            f"{NOTEBOOKS_BRANCH}/networks.ipynb",
+        ]
+        assert visit.failed == [] and visit.console == [] and visit.external == []
+    finally:
+        context.close()
