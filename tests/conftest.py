@@ -118,12 +118,13 @@ ARGS = [
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """Headless Chromium, one per test module."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
+    from playwright.sync_api import sync_playwright  # pinned: missing is a failure
+
     if not pathlib.Path(CHROMIUM).exists():
         pytest.fail(
             f"{CHROMIUM} not found: run `make deps` (installs Debian's chromium)"
         )
-    with playwright_api.sync_playwright() as p:
+    with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()

@@ -26,25 +26,21 @@ import pathlib
 import shlex
 import shutil
 import subprocess
-import sys
 import time
 import zipfile
 from urllib.parse import unquote, urlparse
 
-import nbformat
-import pytest
-from conftest import HTML, ROOT, BuildResult
-from test_browser import RAW_TEX, Visit, _pages, move_first_slider
-
-sys.path.insert(0, str(ROOT / "tools"))
 import bundle
 import learner_env
 import learner_notebooks as ln
+import nbformat
+import pytest
+from conftest import CHAPTERS, HTML, ROOT, BuildResult
+from test_browser import RAW_TEX, Visit, _pages, move_first_slider
 
 pytestmark = [pytest.mark.book, pytest.mark.browser]
 
 MAX_BYTES = 25_000_000
-CHAPTERS = [d for d in ln.toc_docs(ROOT) if (ROOT / f"{d}.ipynb").is_file()]
 
 
 def _report(message: str) -> None:
@@ -96,7 +92,7 @@ def test_contents(unzipped: pathlib.Path) -> None:
     assert (unzipped / "book" / "index.html").is_file()
     assert (unzipped / "book" / "book" / "intro" / "index.html").is_file()
     expected = ln.learner_notebooks(ROOT)
-    names = {pathlib.PurePosixPath(doc).name + ".ipynb": doc for doc in CHAPTERS}
+    names = {ln.learner_name(doc): doc for doc in CHAPTERS}
     assert {p.name for p in notebooks.glob("*.ipynb")} == set(names)
     for name, doc in names.items():
         nb = nbformat.read(notebooks / name, 4)

@@ -17,24 +17,19 @@ from __future__ import annotations
 import html
 import pathlib
 import re
-import sys
 from collections.abc import Iterator
 
+import bundle
+import learner_notebooks as ln
 import nbformat
 import pytest
 from book_copy import copy_sources
-from conftest import HTML, ROOT, BuildResult, build_book, serve
-
-sys.path.insert(0, str(ROOT / "tools"))
-import bundle
-import learner_notebooks as ln
+from conftest import CHAPTERS, HTML, PLACEHOLDER, ROOT, BuildResult, build_book, serve
 from sphinx_learner import NOTEBOOKS_BRANCH
 
 pytestmark = pytest.mark.book
 
-PLACEHOLDER = "https://github.com/example-org/mml-course"
 ORG_REPO = "example-org/mml-course"
-CHAPTERS = [d for d in ln.toc_docs(ROOT) if (ROOT / f"{d}.ipynb").is_file()]
 OTHER_PAGES = [d for d in ln.toc_docs(ROOT) if d not in CHAPTERS]
 _MENU = re.compile(
     r'<div class="dropdown dropdown-launch-buttons">.*?</ul>\s*</div>', re.S
